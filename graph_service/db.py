@@ -1,0 +1,59 @@
+"""Neo4j access: driver construction and small helpers that run named queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase
+
+from graph_service.cypher import CypherLibrary
+from graph_service.settings import Settings
+
+
+def _driver_kwargs(settings: Settings) -> dict[str, Any]:
+    return {
+        "auth": (settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        "connection_timeout": settings.neo4j_connection_timeout_s,
+        "max_transaction_retry_time": 30.0,
+    }
+
+
+def create_async_driver(settings: Settings) -> AsyncDriver:
+    """An async driver for the API; `neo4j://` routing and `bolt://` URIs both work."""
+    return AsyncGraphDatabase.driver(settings.neo4j_uri, **_driver_kwargs(settings))
+
+
+def create_driver(settings: Settings) -> Driver:
+    """A sync driver for the CLI, migrations and workers."""
+    return GraphDatabase.driver(settings.neo4j_uri, **_driver_kwargs(settings))
+
+
+class GraphClient:
+    """Runs named queries from the Cypher library against one database (sync)."""
+
+    def __init__(self, *, driver: Driver, library: CypherLibrary, database: str) -> None:
+        self._driver = driver
+        self._library = library
+        self._database = database
+
+    @property
+    def library(self) -> CypherLibrary:
+        """The Cypher library queries are taken from."""
+        return self._library
+
+    def read(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
+        """Run a read query by name in a managed (retrying) transaction."""
+        query = self._library.text(query_name)
+        with self._driver.session(database=self._database) as session:
+            return session.execute_read(lambda tx: tx.run(query, params).data())
+
+    def write(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
+        """Run a write query by name in a managed (retrying) transaction."""
+        query = self._library.text(query_name)
+        with self._driver.session(database=self._database) as session:
+            return session.execute_write(lambda tx: tx.run(query, params).data())
+
+    def run_text(self, text: str, /, **params: Any) -> list[dict[str, Any]]:
+        """Run statement text read from a .cypher file (migrations, EXPLAIN checks)."""
+        with self._driver.session(database=self._database) as session:
+            return session.run(text, params).data()  # type: ignore[arg-type]

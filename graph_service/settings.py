@@ -1,0 +1,87 @@
+"""Settings read once from the environment (prefix GRAPH_) and passed down."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The repository root: cypher/ and the git-ignored .local/ live there.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# URI schemes the Neo4j driver accepts; routing (neo4j*) and direct (bolt*) both work.
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+class Environment(StrEnum):
+    """Where the service runs; development enables GraphiQL."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; build once at the entry point, pass down."""
+
+    model_config = SettingsConfigDict(env_prefix="GRAPH_", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("graph-service-dev")
+    neo4j_database: str = "neo4j"
+    neo4j_connection_timeout_s: float = 5.0
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    cypher_dir: Path = PROJECT_ROOT / "cypher"
+    local_dir: Path = PROJECT_ROOT / ".local"
+    # Local Neo4j server (graph-service neo4j start): version, ports and memory.
+    neo4j_version: str = "5.26.19"
+    apoc_version: str = "5.26.19"
+    browser_version: str = "5.24.0"
+    neo4j_bolt_port: int = Field(default=7687, ge=1, le=65535)
+    neo4j_http_port: int = Field(default=7474, ge=1, le=65535)
+    neo4j_heap: str = "2g"
+    neo4j_pagecache: str = "2g"
+    # Local Redis server (graph-service redis start).
+    redis_port: int = Field(default=6379, ge=1, le=65535)
+    redis_maxmemory: str = "1gb"
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _check_neo4j_uri(cls, value: str) -> str:
+        parsed = urlparse(value)
+        if parsed.scheme not in NEO4J_SCHEMES:
+            raise ValueError(
+                "GRAPH_NEO4J_URI must start with one of "
+                f"{', '.join(s + '://' for s in NEO4J_SCHEMES)}; got scheme {parsed.scheme!r}"
+            )
+        if not parsed.hostname:
+            raise ValueError("GRAPH_NEO4J_URI has no host")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str) -> str:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("redis", "rediss", "unix"):
+            raise ValueError(
+                "GRAPH_REDIS_URL must start with redis://, rediss:// or unix://; "
+                f"got {parsed.scheme!r}"
+            )
+        return value
+
+    @property
+    def is_development(self) -> bool:
+        """True when GraphiQL and other developer conveniences are on."""
+        return self.environment is Environment.DEVELOPMENT
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)

@@ -1,0 +1,1 @@
+"""GraphQL schema (strawberry): turns GraphQL operations into named Cypher queries."""

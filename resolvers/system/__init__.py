@@ -1,0 +1,1 @@
+"""Service-level fields: version, environment, applied schema migrations."""
