@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, ge=1, le=65535)
     cypher_dir: Path = PROJECT_ROOT / "cypher"
     local_dir: Path = PROJECT_ROOT / ".local"
+    # Ingest: lines per queued chunk, worker threads per process, --wait limit.
+    ingest_chunk_size: int = Field(default=500, ge=1, le=50_000)
+    worker_threads: int = Field(default=2, ge=1, le=64)
+    ingest_wait_timeout_s: float = 3600.0
     # Local Neo4j server (graph-service neo4j start): version, ports and memory.
     neo4j_version: str = "5.26.19"
     apoc_version: str = "5.26.19"

@@ -1,0 +1,16 @@
+// Stores source records as received, one node per (source, source_id); replaying
+// the same record changes nothing, a changed record replaces the payload.
+// params: $records :: LIST<MAP> each {source, source_id, kind, observed_at (RFC 3339), payload (JSON text), checksum}, $batch_id :: STRING
+// returns: created :: INTEGER, duplicate :: INTEGER, updated :: INTEGER
+UNWIND $records AS rec
+OPTIONAL MATCH (old:SourceRecord {source: rec.source, source_id: rec.source_id})
+WITH rec, old.checksum AS previous
+MERGE (r:SourceRecord {source: rec.source, source_id: rec.source_id})
+ON CREATE SET r.first_batch = $batch_id
+SET r.kind = rec.kind,
+    r.payload = rec.payload,
+    r.checksum = rec.checksum,
+    r.observed_at = datetime(rec.observed_at)
+RETURN sum(CASE WHEN previous IS NULL THEN 1 ELSE 0 END) AS created,
+       sum(CASE WHEN previous = rec.checksum THEN 1 ELSE 0 END) AS duplicate,
+       sum(CASE WHEN previous IS NOT NULL AND previous <> rec.checksum THEN 1 ELSE 0 END) AS updated

@@ -1,0 +1,1 @@
+"""Moves records from files, HTTP and the API into the graph (dramatiq workers)."""

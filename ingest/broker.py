@@ -1,0 +1,38 @@
+"""The one place that configures the dramatiq broker."""
+
+from __future__ import annotations
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.middleware import (
+    AgeLimit,
+    Callbacks,
+    Pipelines,
+    Retries,
+    ShutdownNotifications,
+    TimeLimit,
+)
+
+from graph_service.settings import Settings
+
+# Milliseconds one batch may run before dramatiq interrupts it (then it is retried).
+BATCH_TIME_LIMIT_MS = 10 * 60 * 1000
+# Retries before a message is dead-lettered (kept in Redis, visible and re-drivable).
+MAX_RETRIES = 10
+
+
+def create_broker(settings: Settings) -> dramatiq.Broker:
+    """A Redis broker with explicit retry and time-limit middleware, set as the global one."""
+    middleware = [
+        AgeLimit(),
+        TimeLimit(time_limit=BATCH_TIME_LIMIT_MS),
+        ShutdownNotifications(),
+        Callbacks(),
+        Pipelines(),
+        Retries(max_retries=MAX_RETRIES, min_backoff=1000, max_backoff=60_000),
+    ]
+    broker = RedisBroker(  # type: ignore[no-untyped-call]
+        url=settings.redis_url, middleware=middleware, namespace="graph-service"
+    )
+    dramatiq.set_broker(broker)
+    return broker
