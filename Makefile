@@ -14,7 +14,7 @@ GS := $(BIN)/graph-service
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo test setup services stop lint typecheck
+.PHONY: demo test setup services stop lint typecheck browser
 
 $(VENV)/.deps-installed:
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11" >&2; exit 2; }
@@ -32,14 +32,19 @@ setup: $(VENV)/.deps-installed
 	@[ -d .venv ] && [ ! -L .venv ] || ln -sfn $(VENV) .venv
 
 services: setup
-	$(GS) redis start
+	$(GS) redis start --install
 	$(GS) neo4j start
 	$(GS) migrate
 
 demo: services
 	$(GS) up
 
-test: services lint typecheck
+# Headless Chromium checks that the Neo4j Browser page really loads (Debian's package).
+browser:
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: services browser lint typecheck
 	$(BIN)/python -m pytest -p no:cacheprovider -ra
 
 stop: setup

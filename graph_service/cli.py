@@ -51,7 +51,7 @@ def main(ctx: click.Context, verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # The server's query hints (e.g. "property key does not exist" on an empty graph) are noise here.
+    # Server query hints ("property key does not exist" on an empty graph) are noise here.
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     try:
         ctx.obj = load_settings()

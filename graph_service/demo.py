@@ -6,12 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingest.synthetic import generate_world
 from redis import Redis
 
 from graph_service.settings import Settings
 from graph_service.worker import build_ingest
 from ingest.submit import submit_files, wait_for_run
+from ingest.synthetic import generate_world
 
 
 def demo_world_dir(settings: Settings, *, people: int, seed: int) -> Path:

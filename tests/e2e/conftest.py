@@ -21,7 +21,9 @@ def api(settings: Settings, graph: object, redis_client: object) -> Iterator[Tes
         yield client
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     """Run `graph-service ARGS` in a subprocess, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "graph_service.cli", *args],

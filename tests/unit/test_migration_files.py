@@ -25,7 +25,9 @@ def test_shipped_migrations_are_ordered_and_contiguous() -> None:
 
 def test_bad_file_name_is_refused(tmp_path: Path) -> None:
     cypher = copy_cypher(tmp_path)
-    (cypher / "migrations/add_things.cypher").write_text("CREATE INDEX x IF NOT EXISTS FOR (n:X) ON (n.x);")
+    (cypher / "migrations/add_things.cypher").write_text(
+        "CREATE INDEX x IF NOT EXISTS FOR (n:X) ON (n.x);"
+    )
     with pytest.raises(MigrationError, match="V<n>__"):
         load_migrations(cypher)
 
