@@ -1,0 +1,1 @@
+"""Identity resolution core: normalising, matching and clustering identifiers (pure, no I/O)."""
