@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -14,16 +13,14 @@ from graph_service.cypher import CypherLibrary
 from graph_service.db import GraphClient, create_driver
 from graph_service.migrations import migrate
 from graph_service.settings import Settings, load_settings
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from tests.support import skip_or_fail
 
 
 def service_missing(what: str, exc: BaseException) -> None:
     """Skip locally, fail in CI: a missing service never passes silently there."""
-    message = f"{what} is not reachable ({exc}); start it with `graph-service {what.lower()} start`"
-    if IN_CI:
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    skip_or_fail(
+        f"{what} is not reachable ({exc}); start it with `graph-service {what.lower()} start`"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import Any, cast
 
 import pytest
 import redis
@@ -41,17 +41,11 @@ from graph_service.local.redis_server import (
     stop_redis,
 )
 from graph_service.settings import Settings, load_settings
+from tests.support import skip_or_fail
 
 pytestmark = pytest.mark.integration
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def missing(reason: str) -> NoReturn:
-    """Skip locally, fail under CI=true: a missing service never passes silently there."""
-    if IN_CI:
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
+missing = skip_or_fail
 
 
 def free_port() -> int:
@@ -160,7 +154,7 @@ def test_browser_renders_and_reaches_bolt_in_chromium(
 ) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+        missing("chromium is not installed (apt-get install -y chromium; make test does it)")
     settings, _ = neo4j_settings
     dom = dump_dom(chromium, f"http://127.0.0.1:{settings.neo4j_http_port}/browser/")
     assert "Connect to Neo4j" in dom
@@ -224,7 +218,8 @@ class DevToolsPage:
 @contextmanager
 def devtools_page(chromium: str) -> Iterator[DevToolsPage]:
     """Headless Chromium with a throw-away profile, driven over the DevTools protocol."""
-    sync_client = pytest.importorskip("websockets.sync.client")
+    import websockets.sync.client as sync_client
+
     port = free_port()
     with tempfile.TemporaryDirectory() as profile:
         flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
@@ -260,7 +255,7 @@ def test_browser_logs_in_with_the_configured_password(
 ) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+        missing("chromium is not installed (apt-get install -y chromium; make test does it)")
     settings, _ = neo4j_settings
     with devtools_page(chromium) as page:
         page.call("Page.navigate", url=f"http://127.0.0.1:{settings.neo4j_http_port}/browser/")
