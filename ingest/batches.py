@@ -44,11 +44,16 @@ class RawLine:
     text: str
 
 
-def new_run(redis: Redis[bytes], *, chunks: int, lines: int) -> str:
-    """Register an ingest run and return its id."""
+def new_run(redis: Redis[bytes]) -> str:
+    """Register an ingest run and return its id; its size is sealed once all is queued."""
     run_id = uuid.uuid4().hex
-    redis.hset(run_key(run_id), mapping={"chunks": chunks, "lines": lines, "done_chunks": 0})
+    redis.hset(run_key(run_id), mapping={"done_chunks": 0})
     return run_id
+
+
+def seal_run(redis: Redis[bytes], run_id: str, *, chunks: int, lines: int) -> None:
+    """Record how many chunks and lines the run holds, so waiters know when it is done."""
+    redis.hset(run_key(run_id), mapping={"chunks": chunks, "lines": lines})
 
 
 def store_chunk(redis: Redis[bytes], run_id: str, lines: list[RawLine]) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from redis import Redis
 
-from ingest.batches import RawLine, new_run, run_progress, store_chunk
+from ingest.batches import RawLine, new_run, run_progress, seal_run, store_chunk
 
 # Seconds between progress polls while waiting.
 POLL_S = 0.5
@@ -47,14 +47,19 @@ def chunked(lines: Iterable[RawLine], size: int) -> Iterator[list[RawLine]]:
 def submit_files(
     redis: Redis[bytes], actor: Any, paths: list[Path], *, chunk_size: int
 ) -> tuple[str, int]:
-    """Park and enqueue every chunk of the files; returns the run id and line count."""
-    chunks = [
-        chunk for path in iter_input_files(paths) for chunk in chunked(iter_lines(path), chunk_size)
-    ]
-    run_id = new_run(redis, chunks=len(chunks), lines=sum(len(c) for c in chunks))
-    for chunk in chunks:
-        actor.send(store_chunk(redis, run_id, chunk))
-    return run_id, sum(len(c) for c in chunks)
+    """Park and enqueue every chunk as it is read (memory stays bounded).
+
+    Returns the run id and the line count.
+    """
+    run_id = new_run(redis)
+    chunks = lines = 0
+    for path in iter_input_files(paths):
+        for chunk in chunked(iter_lines(path), chunk_size):
+            actor.send(store_chunk(redis, run_id, chunk))
+            chunks += 1
+            lines += len(chunk)
+    seal_run(redis, run_id, chunks=chunks, lines=lines)
+    return run_id, lines
 
 
 def wait_for_run(redis: Redis[bytes], run_id: str, *, timeout_s: float) -> dict[str, int]:
@@ -62,7 +67,7 @@ def wait_for_run(redis: Redis[bytes], run_id: str, *, timeout_s: float) -> dict[
     deadline = time.monotonic() + timeout_s
     while True:
         progress = run_progress(redis, run_id)
-        if progress.get("done_chunks", 0) >= progress.get("chunks", 0):
+        if "chunks" in progress and progress["done_chunks"] >= progress["chunks"]:
             return progress
         if time.monotonic() > deadline:
             raise TimeoutError(f"ingest run {run_id} not finished after {timeout_s:g}s")

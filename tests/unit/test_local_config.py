@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -209,12 +210,24 @@ def test_data_folder_that_is_a_file_is_reported(settings: Settings) -> None:
         start_neo4j(settings)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through permission bits")
+def refuse_writes_as_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root writes through permission bits; make the write fail as it does for everyone else."""
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr("graph_service.local.tempfile.TemporaryFile", denied)
+
+
 @pytest.mark.usefixtures("java17")
-def test_read_only_data_folder_is_reported(settings: Settings) -> None:
+def test_read_only_data_folder_is_reported(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     layout = neo4j_layout(settings)
     layout.data.mkdir(parents=True)
     layout.data.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    if os.geteuid() == 0:
+        refuse_writes_as_root(monkeypatch)
     try:
         with pytest.raises(LocalServiceError, match=r"Neo4j data folder .* is not writable"):
             start_neo4j(settings)
