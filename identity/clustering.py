@@ -1,0 +1,249 @@
+"""Clustering source records into people: a deterministic function of the records.
+
+`resolve` takes a set of profiles plus the human decisions that bind them and returns
+clusters with the evidence for every record. It depends only on the *set* of inputs
+(everything is sorted before use), which is what makes incremental resolution order
+independent: the graph resolver re-runs it over the neighbourhood a new record touches.
+
+The rules, in order:
+1. Records pinned together by a human decision are one person; pins declared "never the
+   same" are never joined, whatever the evidence.
+2. An unshared strong identifier (email, phone, account, external id) joins its records.
+   An identifier is *shared* (demoted to no evidence) when it is a role address or when
+   its records clearly name different people (a family landline, a team mailbox).
+3. Probabilistic links (Fellegi–Sunter score at or above the threshold, names not in
+   conflict) join clusters, but only toward strength: each cluster follows its single best
+   link, and only if the other side is stronger. A weak bridge record can therefore attach
+   to one cluster but never pull two strong clusters together.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from identity.matching import PairScore, TextSimilarity, Weights, names_conflict, score_pair
+from identity.profile import Profile, blocking_keys
+
+# Blocks larger than this are too common to compare exhaustively (a very frequent name);
+# their records still meet through their other keys.
+MAX_BLOCK = 60
+# Identifiers carried by more records than this are treated as shared without checking.
+MAX_CARRIERS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    """Human decisions: pin groups (one person each) and pin pairs never to be joined."""
+
+    pins: Mapping[str, str] = field(default_factory=dict)
+    never: frozenset[frozenset[str]] = frozenset()
+
+    def forbids(self, pins_a: Iterable[str], pins_b: Iterable[str]) -> bool:
+        return any(frozenset((x, y)) in self.never for x in pins_a for y in pins_b)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a record belongs to its cluster."""
+
+    rule: str
+    identifier: str | None = None
+    linked_to: str | None = None
+    score: PairScore | None = None
+    pin: str | None = None
+
+    def to_dict(self, threshold: float) -> dict[str, object]:
+        out: dict[str, object] = {"rule": self.rule}
+        if self.identifier:
+            out["identifier"] = self.identifier
+        if self.linked_to:
+            out["linked_to"] = self.linked_to
+        if self.pin:
+            out["decision"] = self.pin
+        if self.score is not None:
+            out.update(self.score.to_dict())
+            out["threshold"] = threshold
+        return out
+
+
+@dataclass(slots=True)
+class Resolution:
+    """Clusters (sorted member keys), evidence per record, and the identifiers found shared."""
+
+    clusters: list[tuple[str, ...]]
+    evidence: dict[str, list[Evidence]]
+    shared: dict[str, str]
+
+    def cluster_of(self) -> dict[str, int]:
+        return {key: i for i, members in enumerate(self.clusters) for key in members}
+
+
+class _Groups:
+    """Union-find that refuses unions forbidden by never-the-same constraints."""
+
+    def __init__(self, keys: Sequence[str], constraints: Constraints) -> None:
+        self.parent = {k: k for k in keys}
+        self.pins: dict[str, set[str]] = {k: set() for k in keys}
+        self.constraints = constraints
+        for key in keys:
+            pin = constraints.pins.get(key)
+            if pin is not None:
+                self.pins[key].add(pin)
+
+    def find(self, key: str) -> str:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, a: str, b: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if self.constraints.forbids(self.pins[ra], self.pins[rb]):
+            return False
+        keep, drop = sorted((ra, rb))
+        self.parent[drop] = keep
+        self.pins[keep] |= self.pins.pop(drop)
+        return True
+
+    def members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(self.parent):
+            out[self.find(key)].append(key)
+        return out
+
+
+def find_shared(profiles: Mapping[str, Profile]) -> dict[str, str]:
+    """Strong identifiers that do not identify one person, with the reason."""
+    carriers: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(profiles):
+        for ident in profiles[key].strong:
+            carriers[ident].append(key)
+    shared: dict[str, str] = {}
+    for ident, keys in carriers.items():
+        if len(keys) > MAX_CARRIERS:
+            shared[ident] = f"carried by {len(keys)} records"
+            continue
+        for a, b in itertools.combinations(keys, 2):
+            if names_conflict(profiles[a], profiles[b]):
+                shared[ident] = f"carried by records naming different people ({a}, {b})"
+                break
+    return shared
+
+
+def candidate_pairs(profiles: Mapping[str, Profile]) -> list[tuple[str, str]]:
+    """Pairs of records sharing a blocking key (blocks above MAX_BLOCK are skipped)."""
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(profiles):
+        for block in blocking_keys(profiles[key]):
+            blocks[block].append(key)
+    pairs: set[tuple[str, str]] = set()
+    for keys in blocks.values():
+        if 1 < len(keys) <= MAX_BLOCK:
+            pairs.update(itertools.combinations(keys, 2))
+    return sorted(pairs)
+
+
+def resolve(
+    profiles: Sequence[Profile],
+    weights: Weights,
+    constraints: Constraints | None = None,
+    semantic: TextSimilarity | None = None,
+) -> Resolution:
+    """Cluster `profiles` into people; the result depends only on the set of inputs."""
+    rules = constraints or Constraints()
+    by_key = {p.key: p for p in profiles}
+    keys = sorted(by_key)
+    groups = _Groups(keys, rules)
+    evidence: dict[str, list[Evidence]] = {k: [] for k in keys}
+    _apply_pins(groups, keys, rules, evidence)
+    shared = find_shared(by_key)
+    _apply_identifiers(groups, by_key, shared, evidence)
+    _apply_links(groups, by_key, shared, weights, semantic, evidence)
+    clusters = sorted(tuple(m) for m in groups.members().values())
+    for key in keys:
+        if not evidence[key]:
+            evidence[key].append(Evidence(rule="new"))
+    return Resolution(clusters=clusters, evidence=evidence, shared=shared)
+
+
+def _apply_pins(
+    groups: _Groups, keys: Sequence[str], rules: Constraints, evidence: dict[str, list[Evidence]]
+) -> None:
+    first_of_pin: dict[str, str] = {}
+    for key in keys:
+        pin = rules.pins.get(key)
+        if pin is None:
+            continue
+        evidence[key].append(Evidence(rule="decision", pin=pin))
+        if pin in first_of_pin:
+            groups.union(first_of_pin[pin], key)
+        else:
+            first_of_pin[pin] = key
+
+
+def _apply_identifiers(
+    groups: _Groups,
+    by_key: Mapping[str, Profile],
+    shared: Mapping[str, str],
+    evidence: dict[str, list[Evidence]],
+) -> None:
+    carriers: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(by_key):
+        for ident in by_key[key].strong:
+            if ident not in shared:
+                carriers[ident].append(key)
+    for ident in sorted(carriers):
+        first, *rest = carriers[ident]
+        for other in rest:
+            if groups.union(first, other):
+                evidence[other].append(Evidence(rule="identifier", identifier=ident))
+                if not any(e.identifier == ident for e in evidence[first]):
+                    evidence[first].append(Evidence(rule="identifier", identifier=ident))
+
+
+def _strength(
+    members: Sequence[str], by_key: Mapping[str, Profile], shared: Mapping[str, str]
+) -> tuple[int, int]:
+    strong = {i for k in members for i in by_key[k].strong if i not in shared}
+    return (len(strong), len(members))
+
+
+def _apply_links(
+    groups: _Groups,
+    by_key: Mapping[str, Profile],
+    shared: Mapping[str, str],
+    weights: Weights,
+    semantic: TextSimilarity | None,
+    evidence: dict[str, list[Evidence]],
+) -> None:
+    base = groups.members()
+    root_of = {k: root for root, members in base.items() for k in members}
+    best: dict[str, tuple[float, str, str, str, PairScore]] = {}
+    for a, b in candidate_pairs(by_key):
+        ra, rb = root_of[a], root_of[b]
+        if ra == rb or names_conflict(by_key[a], by_key[b]):
+            continue
+        score = score_pair(by_key[a], by_key[b], weights, semantic)
+        if score.total < weights.threshold:
+            continue
+        for mine, theirs, here, there in ((ra, rb, a, b), (rb, ra, b, a)):
+            current = best.get(mine)
+            if current is None or (score.total, current[1]) > (current[0], theirs):
+                best[mine] = (score.total, theirs, here, there, score)
+    strength = {root: _strength(members, by_key, shared) for root, members in base.items()}
+    for root in sorted(best):
+        _, other, here, there, score = best[root]
+        if _stronger(strength[other], other, strength[root], root) and groups.union(root, other):
+            evidence[here].append(Evidence(rule="probabilistic", linked_to=there, score=score))
+
+
+def _stronger(a: tuple[int, int], a_root: str, b: tuple[int, int], b_root: str) -> bool:
+    """A total order on clusters: more identifiers, then more records, then the smaller key."""
+    return a > b or (a == b and a_root < b_root)

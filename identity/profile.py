@@ -1,0 +1,258 @@
+"""A record's identity profile: the normalised values that matching compares.
+
+`build_profile` takes a validated contract record (a plain dict) and returns a `Profile`:
+strong identifiers as canonical keys, name/date/place/work keys for probabilistic scoring,
+blocking keys, and a warning for every optional field that had to be set aside. The
+profile is what the graph stores on each source record, so re-clustering never has to
+re-parse payloads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from typing import Any
+
+from identity.company import company_key, normalize_domain
+from identity.email import normalize_email
+from identity.handles import normalize_handle
+from identity.names import name_key, split_full_name
+from identity.phone import normalize_phone
+
+# Kinds whose records describe a person (and are therefore resolved as identity records).
+IDENTITY_KINDS = frozenset({"contact", "social_profile", "employee"})
+_DIGIT_RUN = re.compile(r"\d{2,}")
+_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWarning:
+    """An optional field set aside: where it was and why."""
+
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What matching knows about one source record."""
+
+    key: str
+    source: str
+    observed_at: str
+    strong: tuple[str, ...] = ()
+    role: tuple[str, ...] = ()
+    given: str = ""
+    family: str = ""
+    birth_date: str = ""
+    country: str = ""
+    locality: str = ""
+    postcode: str = ""
+    street: str = ""
+    company: str = ""
+    title: str = ""
+    usernames: tuple[str, ...] = ()
+    bio: str = ""
+    warnings: tuple[FieldWarning, ...] = field(default_factory=tuple)
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.given or self.family)
+
+    def identifiers(self) -> tuple[str, ...]:
+        """Every identifier key, strong and role alike."""
+        return self.strong + self.role
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Profile:
+        data = json.loads(text)
+        for name in ("strong", "role", "usernames"):
+            data[name] = tuple(data[name])
+        data["warnings"] = tuple(FieldWarning(**w) for w in data["warnings"])
+        return cls(**data)
+
+
+def record_key(source: str, source_id: str) -> str:
+    """The stable key of a source record."""
+    return f"{source}|{source_id}"
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Collects keys and warnings while a record is read."""
+
+    regions: tuple[str, ...]
+    strong: list[str] = field(default_factory=list)
+    role: list[str] = field(default_factory=list)
+    usernames: list[str] = field(default_factory=list)
+    warnings: list[FieldWarning] = field(default_factory=list)
+
+    def warn(self, path: str, reason: str) -> None:
+        self.warnings.append(FieldWarning(path, reason))
+
+    def add(self, target: list[str], value: str) -> None:
+        if value not in target:
+            target.append(value)
+
+    def email(self, path: str, raw: str) -> None:
+        result = normalize_email(raw)
+        if result.canonical is None:
+            self.warn(path, result.reason or "invalid email address")
+            return
+        self.add(self.role if result.is_role else self.strong, f"email:{result.canonical}")
+        if not result.is_role:
+            self.username(result.canonical.split("@", 1)[0])
+
+    def phone(self, path: str, raw: str) -> None:
+        text = raw.strip()
+        if text.startswith("00"):  # the international prefix of most of the world
+            text = "+" + text[2:]
+        result = normalize_phone(text, None)
+        for region in self.regions:
+            if result.canonical is not None:
+                break
+            result = normalize_phone(text, region)
+        if result.canonical is None:
+            self.warn(path, result.reason or "invalid phone number")
+            return
+        self.add(self.strong, f"phone:{result.canonical}")
+
+    def handle(self, path: str, platform: str | None, raw: str) -> None:
+        result = normalize_handle(platform, raw)
+        if result.canonical is None or result.platform is None:
+            self.warn(path, result.reason or "invalid handle")
+            return
+        self.add(self.strong, f"account:{result.platform}:{result.canonical}")
+        self.username(result.canonical)
+
+    def username(self, raw: str) -> None:
+        folded = _ALNUM.sub("", raw.casefold())
+        if len(folded) >= 4:
+            self.add(self.usernames, folded)
+
+
+def _names(record: dict[str, Any]) -> tuple[str, str]:
+    given, family = record.get("given_name") or "", record.get("family_name") or ""
+    if not (given or family) and record.get("full_name"):
+        given, family = split_full_name(record["full_name"])
+    return name_key(given), name_key(family)
+
+
+def _work(record: dict[str, Any]) -> str:
+    """The employer as a name key; a domain alone stands in through its first label
+    (eastfield-education.co.uk -> "eastfield education"), so CRM and LinkedIn agree."""
+    company = record.get("company") or {}
+    if company.get("name"):
+        return company_key(company["name"])
+    domain = normalize_domain(company["domain"]) if company.get("domain") else None
+    return company_key(domain.split(".", 1)[0].replace("-", " ")) if domain else ""
+
+
+def _valid_birth_date(text: str, observed_at: str) -> str | None:
+    """A birth date must be a real day, after 1900 and before the record was observed."""
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    if day.year < 1900 or text > observed_at[:10]:
+        return None
+    return day.isoformat()
+
+
+def _phone_regions(
+    record: dict[str, Any], default_regions: Mapping[str, str] | None
+) -> tuple[str, ...]:
+    """Regions to read national numbers in: the address country, the source's configured
+    default, then the country of a country-code email domain (.de, .fr, .co.uk...)."""
+    regions: list[str] = []
+    country = (record.get("address") or {}).get("country")
+    if country:
+        regions.append(country)
+    if default_regions and record.get("source") in default_regions:
+        regions.append(default_regions[record["source"]])
+    for raw in record.get("emails") or []:
+        tld = raw.rsplit(".", 1)[-1].upper()
+        if len(tld) == 2 and tld.isalpha():
+            regions.append("GB" if tld == "UK" else tld)
+    return tuple(dict.fromkeys(regions))
+
+
+def build_profile(
+    record: dict[str, Any], default_regions: Mapping[str, str] | None = None
+) -> Profile:
+    """Normalise one contract record into its identity profile (never raises on bad fields).
+
+    `default_regions` maps a source to the region its national phone numbers are read in.
+    """
+    address = record.get("address") or {}
+    country = address.get("country")
+    builder = _Builder(regions=_phone_regions(record, default_regions))
+    for i, raw in enumerate(record.get("emails") or []):
+        builder.email(f"emails[{i}]", raw)
+    for i, raw in enumerate(record.get("phones") or []):
+        builder.phone(f"phones[{i}]", raw)
+    for i, item in enumerate(record.get("handles") or []):
+        builder.handle(f"handles[{i}]", item.get("platform"), item.get("handle", ""))
+    if record.get("kind") == "social_profile" and record.get("handle"):
+        builder.handle("handle", record.get("platform"), record["handle"])
+    for item in record.get("external_ids") or []:
+        builder.add(builder.strong, f"external:{item['system']}:{item['value']}")
+    if record.get("kind") == "employee" and record.get("employee_id"):
+        builder.add(builder.strong, f"external:{record['source']}:{record['employee_id']}")
+    birth = ""
+    if record.get("birth_date"):
+        checked = _valid_birth_date(record["birth_date"], record.get("observed_at", "9999"))
+        if checked is None:
+            builder.warn("birth_date", "not a possible date of birth")
+        else:
+            birth = checked
+    given, family = _names(record)
+    return Profile(
+        key=record_key(record["source"], record["source_id"]),
+        source=record["source"],
+        observed_at=record.get("observed_at", ""),
+        strong=tuple(sorted(builder.strong)),
+        role=tuple(sorted(builder.role)),
+        given=given,
+        family=family,
+        birth_date=birth,
+        country=country or "",
+        locality=name_key(address.get("locality") or ""),
+        postcode=_ALNUM.sub("", (address.get("postcode") or "").casefold()),
+        street=name_key(f"{address.get('street_number') or ''} {address.get('street') or ''}"),
+        company=_work(record),
+        title=name_key(record.get("title") or ""),
+        usernames=tuple(sorted(builder.usernames)),
+        bio=(record.get("bio") or "").strip(),
+        warnings=tuple(builder.warnings),
+    )
+
+
+def blocking_keys(profile: Profile) -> tuple[str, ...]:
+    """Keys under which candidate pairs are looked for; equal keys make a candidate pair.
+
+    Names block on (family, given initial) in both orders, so swapped fields still meet;
+    usernames block on their digit runs with the family initial ("430" in nrizzo430 and
+    noemirizzo430). Cost stays about linear because every record has a handful of keys.
+    """
+    keys: set[str] = set()
+    given, family = profile.given, profile.family
+    if given and family:
+        keys.add(f"n:{family.replace(' ', '')}|{given[0]}")
+        keys.add(f"n:{given.replace(' ', '')}|{family[0]}")
+    elif given or family:
+        keys.add(f"o:{(given or family).replace(' ', '')}")
+    initial = family[:1] or given[:1]
+    for username in profile.usernames:
+        keys.add(f"u:{username}")
+        for run in _DIGIT_RUN.findall(username):
+            if len(run) >= 3 and initial:
+                keys.add(f"d:{run}|{initial}")
+    return tuple(sorted(keys))
