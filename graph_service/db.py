@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase
+from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, ManagedTransaction
 
 from graph_service.cypher import CypherLibrary
 from graph_service.settings import Settings
@@ -26,6 +27,21 @@ def create_async_driver(settings: Settings) -> AsyncDriver:
 def create_driver(settings: Settings) -> Driver:
     """A sync driver for the CLI, migrations and workers."""
     return GraphDatabase.driver(settings.neo4j_uri, **_driver_kwargs(settings))
+
+
+T = TypeVar("T")
+
+
+class GraphTx:
+    """Named queries inside one open transaction."""
+
+    def __init__(self, tx: ManagedTransaction, library: CypherLibrary) -> None:
+        self._tx = tx
+        self._library = library
+
+    def run(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
+        """Run the query called `query_name` and return its rows."""
+        return self._tx.run(self._library.text(query_name), params).data()
 
 
 class GraphClient:
@@ -52,6 +68,12 @@ class GraphClient:
         query = self._library.text(query_name)
         with self._driver.session(database=self._database) as session:
             return session.execute_write(lambda tx: tx.run(query, params).data())
+
+    def write_transaction(self, work: Callable[[GraphTx], T]) -> T:
+        """Run `work` in one managed write transaction, retried as a whole on transient
+        errors (deadlocks included); `work` must therefore be free of outside effects."""
+        with self._driver.session(database=self._database) as session:
+            return session.execute_write(lambda tx: work(GraphTx(tx, self._library)))
 
     def run_text(self, text: str, /, **params: Any) -> list[dict[str, Any]]:
         """Run statement text read from a .cypher file (migrations, EXPLAIN checks)."""

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     ingest_chunk_size: int = Field(default=500, ge=1, le=50_000)
     worker_threads: int = Field(default=2, ge=1, le=64)
     ingest_wait_timeout_s: float = 3600.0
+    # Identity resolution: match threshold in bits of Fellegi-Sunter evidence, the region
+    # to read national phone numbers in per source (JSON, e.g. {"support": "US"}), the
+    # secret salt of suppression hashes (set your own in production), and the largest
+    # blocking group compared exhaustively.
+    match_threshold: float | None = None
+    phone_regions: dict[str, str] = Field(default_factory=dict)
+    suppression_salt: SecretStr = SecretStr("graph-service-dev-salt")
+    max_block_size: int = Field(default=60, ge=2, le=10_000)
     # Local Neo4j server (graph-service neo4j start): version, ports and memory.
     neo4j_version: str = "5.26.19"
     apoc_version: str = "5.26.19"

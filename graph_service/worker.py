@@ -14,6 +14,7 @@ from graph_service.db import GraphClient, create_driver
 from graph_service.settings import Settings
 from ingest.actors import INGEST_QUEUE, IngestDeps, declare_actors
 from ingest.broker import create_broker
+from ingest.resolution import ResolverConfig
 
 
 def build_ingest(settings: Settings) -> tuple[Any, Any]:
@@ -26,7 +27,11 @@ def build_ingest(settings: Settings) -> tuple[Any, Any]:
             library=CypherLibrary.load(settings.cypher_dir),
             database=settings.neo4j_database,
         )
-        return IngestDeps(redis=Redis.from_url(settings.redis_url), graph=graph)
+        return IngestDeps(
+            redis=Redis.from_url(settings.redis_url),
+            graph=graph,
+            resolver=ResolverConfig.from_settings(settings),
+        )
 
     return broker, declare_actors(broker, deps)
 

@@ -9,3 +9,7 @@ class IdentityError(Exception):
 
 class ReferenceDataError(IdentityError):
     """A shipped reference table (``identity/data/*.csv``) is missing or malformed."""
+
+
+class SurvivorshipError(IdentityError):
+    """Survivorship was called wrongly: no records, a repeated record key, bad rules or times."""

@@ -41,6 +41,7 @@ _PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", 
                         "al", "el", "st", "mac", "ap"})  # fmt: skip
 
 
+@functools.lru_cache(maxsize=65_536)
 def name_key(raw: str) -> str:
     """Fold a name for comparison: case, accents, width, punctuation and spacing.
 

@@ -12,6 +12,7 @@ from redis import Redis
 from graph_service.db import GraphClient
 from ingest.batches import finish_chunk, load_chunk
 from ingest.records import parse_chunk
+from ingest.resolution import ResolverConfig, store_and_resolve
 
 # Queue the ingest actors listen on.
 INGEST_QUEUE = "ingest"
@@ -23,6 +24,7 @@ class IngestDeps:
 
     redis: Redis[bytes]
     graph: GraphClient
+    resolver: ResolverConfig
 
 
 def process_chunk(deps: IngestDeps, chunk_id: str) -> None:
@@ -32,13 +34,12 @@ def process_chunk(deps: IngestDeps, chunk_id: str) -> None:
         return
     run_id, lines = loaded
     parsed = parse_chunk(lines)
-    counts = {"accepted": 0, "duplicate": 0, "rejected": len(parsed.rejections)}
+    counts = {"accepted": 0, "duplicate": 0, "suppressed": 0, "rejected": len(parsed.rejections)}
     if parsed.rows:
-        (result,) = deps.graph.write(
-            "ingest/upsert_source_records", records=parsed.rows, batch_id=run_id
+        outcome = store_and_resolve(deps.graph, parsed.rows, deps.resolver, batch_id=run_id)
+        counts.update(
+            accepted=outcome.accepted, duplicate=outcome.duplicate, suppressed=outcome.suppressed
         )
-        counts["accepted"] = result["created"] + result["updated"]
-        counts["duplicate"] = result["duplicate"]
     rejects: dict[str | bytes, str] = {
         f"{run_id}:{r.origin}:{r.line_no}": r.to_json() for r in parsed.rejections
     }

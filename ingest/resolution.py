@@ -1,0 +1,365 @@
+"""The graph-backed resolver: stores a chunk of records and resolves them into persons.
+
+Everything for one chunk happens in one managed transaction (retried as a whole on
+deadlocks), so a crash leaves nothing half-resolved. The steps:
+
+1. drop records whose salted identifier or record hashes are suppressed (forgotten people);
+2. store the records (unchanged replays are duplicates and stop here);
+3. link them to their identifier and blocking-key nodes, which write-locks those nodes;
+4. read the neighbourhood those nodes reach (persons and all their records, pins and
+   never-the-same decisions), re-run the pure `identity.clustering.resolve` over it, and
+   write back the persons, the evidence of every moved record, merges and shared flags.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from graph_service.db import GraphClient, GraphTx
+from graph_service.settings import Settings
+from identity.assignment import assign_person_ids
+from identity.clustering import Constraints, Resolution, resolve
+from identity.matching import TextSimilarity, Weights
+from identity.profile import (
+    IDENTITY_KINDS,
+    PRINCIPAL_ROLES,
+    Profile,
+    blocking_keys,
+    build_profile,
+    person_refs,
+)
+from identity.suppression import record_hash_key, suppression_hash
+from identity.survivorship import SurvivorInput, build_golden_record, golden_to_dict
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverConfig:
+    """What resolution needs from the settings."""
+
+    weights: Weights
+    phone_regions: Mapping[str, str]
+    salt: bytes
+    max_block: int
+    semantic: TextSimilarity | None = None
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, semantic: TextSimilarity | None = None
+    ) -> ResolverConfig:
+        weights = Weights()
+        if settings.match_threshold is not None:
+            weights = Weights(levels=weights.levels, threshold=settings.match_threshold)
+        return cls(
+            weights=weights,
+            phone_regions=dict(settings.phone_regions),
+            salt=settings.suppression_salt.get_secret_value().encode("utf-8"),
+            max_block=settings.max_block_size,
+            semantic=semantic,
+        )
+
+
+@dataclass(slots=True)
+class Prepared:
+    """One parsed row, ready to store: its identity profile or the people it refers to."""
+
+    row: dict[str, Any]
+    record: dict[str, Any]
+    profile: Profile | None
+    refs: list[tuple[str, tuple[str, ...]]]
+    hashes: list[str]
+
+    @property
+    def key(self) -> str:
+        return f"{self.row['source']}|{self.row['source_id']}"
+
+
+@dataclass(slots=True)
+class ChunkOutcome:
+    """Counts for one chunk."""
+
+    accepted: int = 0
+    duplicate: int = 0
+    suppressed: int = 0
+    persons_created: int = 0
+    persons_merged: int = 0
+    suppressed_keys: list[str] = field(default_factory=list)
+
+
+def prepare(rows: Iterable[dict[str, Any]], config: ResolverConfig) -> list[Prepared]:
+    """Profile identity records and collect the references of the others (pure)."""
+    prepared = []
+    for row in rows:
+        record = json.loads(row["payload"])
+        profile = None
+        refs: list[tuple[str, tuple[str, ...]]] = []
+        if row["kind"] in IDENTITY_KINDS:
+            profile = build_profile(record, config.phone_regions)
+            idents = list(profile.identifiers())
+        else:
+            refs = person_refs(record)
+            idents = [k for role, keys in refs if _is_principal(role) for k in keys]
+        keys = [record_hash_key(row["source"], row["source_id"]), *idents]
+        stored = dict(row)
+        stored["profile"] = profile.to_json() if profile else None
+        stored.setdefault("warnings", "[]")
+        stored.setdefault("original", None)
+        if profile and profile.warnings:
+            stored["warnings"] = _merge_warnings(stored["warnings"], profile)
+        prepared.append(
+            Prepared(
+                row=stored,
+                record=record,
+                profile=profile,
+                refs=refs,
+                hashes=[suppression_hash(config.salt, k) for k in keys],
+            )
+        )
+    return prepared
+
+
+def _is_principal(role: str) -> bool:
+    return role in PRINCIPAL_ROLES
+
+
+def _merge_warnings(existing: str, profile: Profile) -> str:
+    """Contract-level warnings plus the normalisers' (invalid phone, handle...)."""
+    warnings = json.loads(existing) if existing else []
+    warnings += [{"field": w.field, "reason": w.reason} for w in profile.warnings]
+    return json.dumps(warnings)
+
+
+def store_and_resolve(
+    graph: GraphClient,
+    rows: Sequence[dict[str, Any]],
+    config: ResolverConfig,
+    *,
+    batch_id: str,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> ChunkOutcome:
+    """Store a chunk of parsed rows and resolve its identity records, atomically."""
+    prepared = prepare(rows, config)
+    now = clock().isoformat()
+    return graph.write_transaction(lambda tx: _store(tx, prepared, config, batch_id, now))
+
+
+def _store(
+    tx: GraphTx, prepared: list[Prepared], config: ResolverConfig, batch_id: str, now: str
+) -> ChunkOutcome:
+    outcome = ChunkOutcome()
+    hashes = sorted({h for p in prepared for h in p.hashes})
+    suppressed = {row["hash"] for row in tx.run("identity/suppressed", hashes=hashes)}
+    kept = []
+    for item in prepared:
+        if suppressed.intersection(item.hashes):
+            outcome.suppressed += 1
+            outcome.suppressed_keys.append(item.key)
+        else:
+            kept.append(item)
+    if not kept:
+        return outcome
+    statuses = tx.run("identity/upsert_records", records=[p.row for p in kept], batch_id=batch_id)
+    changed_keys = {
+        f"{s['source']}|{s['source_id']}" for s in statuses if s["status"] != "duplicate"
+    }
+    outcome.duplicate = len(kept) - len(changed_keys)
+    outcome.accepted = len(changed_keys)
+    changed = [p for p in kept if p.key in changed_keys]
+    if changed:
+        tx.run("identity/link_identifiers", records=[_links(p) for p in changed], now=now)
+        profiles = [p.profile for p in changed if p.profile is not None]
+        if profiles:
+            created, merged = resolve_region(tx, profiles, config, now)
+            outcome.persons_created, outcome.persons_merged = created, merged
+    return outcome
+
+
+def _identifier(key: str, role: bool) -> dict[str, Any]:
+    kind, _, rest = key.partition(":")
+    item: dict[str, Any] = {"key": key, "type": kind, "value": rest, "role": role}
+    if kind in ("account", "external"):
+        owner, _, value = rest.partition(":")
+        item.update(value=value, platform=owner, system=owner)
+    return item
+
+
+def _links(item: Prepared) -> dict[str, Any]:
+    carries: list[dict[str, Any]] = []
+    refers: list[dict[str, Any]] = []
+    blocks: list[str] = []
+    if item.profile is not None:
+        carries = [_identifier(k, False) for k in item.profile.strong]
+        carries += [_identifier(k, True) for k in item.profile.role]
+        blocks = list(blocking_keys(item.profile))
+    for role, keys in item.refs:
+        refers += [{**_identifier(k, False), "as": role} for k in keys]
+    carries = [{**entry, "as": None} for entry in carries]
+    return {
+        "source": item.row["source"],
+        "source_id": item.row["source_id"],
+        "carries": carries,
+        "refers": refers,
+        "blocks": blocks,
+    }
+
+
+# Neighbourhoods overlap from chunk to chunk, so the same stored texts come back often;
+# decoding is the resolver's main cost after Neo4j, hence these caches (values are never
+# mutated).
+@functools.lru_cache(maxsize=200_000)
+def _profile_from_json(text: str) -> Profile:
+    return Profile.from_json(text)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _payload_from_json(text: str) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(text)
+    return payload
+
+
+@dataclass(slots=True)
+class Region:
+    """A neighbourhood read from the graph."""
+
+    profiles: dict[str, Profile]
+    payloads: dict[str, dict[str, Any]]
+    person_of: dict[str, str]
+    pins: dict[str, str]
+    never: frozenset[frozenset[str]]
+
+
+def load_region(
+    tx: GraphTx, profiles: Sequence[Profile], config: ResolverConfig, now: str
+) -> Region:
+    """Read every person the given profiles can touch, with all of their records."""
+    idents = sorted({k for p in profiles for k in p.identifiers()})
+    blocks = sorted({b for p in profiles for b in blocking_keys(p)})
+    records = [_record_ref(p.key) for p in profiles]
+    rows = tx.run(
+        "identity/load_region",
+        identifiers=idents,
+        blocks=blocks,
+        records=records,
+        max_block=config.max_block,
+        now=now,
+    )
+    region = Region({}, {}, {}, {}, frozenset())
+    for row in rows:
+        key = f"{row['source']}|{row['source_id']}"
+        if row["profile"] is None:
+            continue
+        region.profiles[key] = _profile_from_json(row["profile"])
+        region.payloads[key] = _payload_from_json(row["payload"])
+        region.person_of[key] = row["person"]
+        if row["pin"] is not None:
+            region.pins[key] = row["pin"]
+    if region.pins:
+        pairs = tx.run("identity/never_pairs", pins=sorted(set(region.pins.values())))
+        region.never = frozenset(frozenset((r["a"], r["b"])) for r in pairs)
+    return region
+
+
+def _record_ref(key: str) -> dict[str, str]:
+    source, source_id = key.split("|", 1)
+    return {"source": source, "source_id": source_id}
+
+
+def resolve_region(
+    tx: GraphTx,
+    profiles: Sequence[Profile],
+    config: ResolverConfig,
+    now: str,
+    payloads: Mapping[str, dict[str, Any]] | None = None,
+) -> tuple[int, int]:
+    """Re-cluster the neighbourhood of `profiles` and write back what changed.
+
+    Returns (persons created, persons merged away).
+    """
+    region = load_region(tx, profiles, config, now)
+    for profile in profiles:
+        region.profiles[profile.key] = profile
+    if payloads:
+        region.payloads.update(payloads)
+    return apply_resolution(tx, region, config, now, fresh={p.key for p in profiles})
+
+
+def apply_resolution(
+    tx: GraphTx, region: Region, config: ResolverConfig, now: str, fresh: set[str]
+) -> tuple[int, int]:
+    """Run the clustering over a region and write persons, evidence, merges, shared flags."""
+    resolution = resolve(
+        list(region.profiles.values()),
+        config.weights,
+        Constraints(pins=region.pins, never=region.never),
+        config.semantic,
+    )
+    assignment = assign_person_ids(
+        resolution.clusters, region.person_of, lambda _members: f"p-{uuid.uuid4().hex}"
+    )
+    moved: list[dict[str, Any]] = []
+    touched: list[str] = []
+    for members, person in zip(resolution.clusters, assignment.person_of_cluster, strict=True):
+        changed = [k for k in members if k in fresh or region.person_of.get(k) != person]
+        if not changed and person not in assignment.merged.values():
+            continue
+        touched.append(person)
+        moved += [_assignment(k, person, resolution, config) for k in changed]
+    if not touched:
+        return 0, 0
+    clusters = dict(zip(assignment.person_of_cluster, resolution.clusters, strict=True))
+    persons = [_person_row(pid, clusters[pid], region) for pid in touched]
+    tx.run("identity/upsert_persons", persons=persons, now=now)
+    tx.run("identity/assign_records", assignments=moved, now=now)
+    if assignment.merged:
+        merged = [{"id": old, "into": new} for old, new in sorted(assignment.merged.items())]
+        tx.run("identity/merge_persons", merged=merged, now=now)
+    if resolution.shared:
+        shared = [{"key": k, "reason": r} for k, r in sorted(resolution.shared.items())]
+        tx.run("identity/mark_shared", shared=shared)
+    tx.run("identity/refresh_person_identifiers", ids=sorted(touched))
+    return len(assignment.created), len(assignment.merged)
+
+
+def _assignment(
+    key: str, person: str, resolution: Resolution, config: ResolverConfig
+) -> dict[str, Any]:
+    source, source_id = key.split("|", 1)
+    evidence = resolution.evidence[key]
+    return {
+        "source": source,
+        "source_id": source_id,
+        "person": person,
+        "rule": evidence[0].rule,
+        "evidence": json.dumps([e.to_dict(config.weights.threshold) for e in evidence]),
+    }
+
+
+def _person_row(person: str, members: Sequence[str], region: Region) -> dict[str, Any]:
+    inputs = [
+        SurvivorInput(
+            key=k,
+            source=region.profiles[k].source,
+            observed_at=region.profiles[k].observed_at,
+            record=region.payloads.get(k, {}),
+        )
+        for k in members
+    ]
+    golden = golden_to_dict(build_golden_record(inputs))
+    return {
+        "id": person,
+        "golden": json.dumps(golden, ensure_ascii=False),
+        "given_name": _value(golden, "given_name"),
+        "family_name": _value(golden, "family_name"),
+        "full_name": _value(golden, "full_name"),
+        "record_count": len(members),
+    }
+
+
+def _value(golden: Mapping[str, Any], name: str) -> Any:
+    entry = golden.get(name)
+    return entry.get("value") if isinstance(entry, dict) else None
