@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, ManagedTransaction
@@ -74,6 +74,21 @@ class GraphClient:
         errors (deadlocks included); `work` must therefore be free of outside effects."""
         with self._driver.session(database=self._database) as session:
             return session.execute_write(lambda tx: work(GraphTx(tx, self._library)))
+
+    def read_transaction(self, work: Callable[[GraphTx], T]) -> T:
+        """Run `work` in one managed read transaction."""
+        with self._driver.session(database=self._database) as session:
+            return session.execute_read(lambda tx: work(GraphTx(tx, self._library)))
+
+    def stream(self, query_name: str, /, **params: Any) -> Iterator[dict[str, Any]]:
+        """Rows of a read query as they arrive, for results too large to hold at once."""
+        query = self._library.text(query_name)
+        with (
+            self._driver.session(database=self._database) as session,
+            session.begin_transaction() as tx,
+        ):
+            for record in tx.run(query, params):
+                yield record.data()
 
     def run_text(self, text: str, /, **params: Any) -> list[dict[str, Any]]:
         """Run statement text read from a .cypher file (migrations, EXPLAIN checks)."""

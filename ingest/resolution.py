@@ -174,7 +174,8 @@ def _store(
         tx.run("identity/link_identifiers", records=[_links(p) for p in changed], now=now)
         profiles = [p.profile for p in changed if p.profile is not None]
         if profiles:
-            created, merged = resolve_region(tx, profiles, config, now)
+            payloads = {p.key: p.record for p in changed if p.profile is not None}
+            created, merged = resolve_region(tx, profiles, config, now, payloads)
             outcome.persons_created, outcome.persons_merged = created, merged
     return outcome
 

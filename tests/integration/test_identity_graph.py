@@ -1,0 +1,253 @@
+"""Identity resolution against the real Neo4j: decisions, erasure, concurrency, evidence."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from graph_service.db import GraphClient
+from graph_service.settings import Settings
+from ingest import persons
+from ingest.batches import RawLine
+from ingest.records import parse_chunk
+from ingest.resolution import ChunkOutcome, ResolverConfig, store_and_resolve
+
+pytestmark = pytest.mark.integration
+
+ACTOR = persons.Actor(by="test-suite", reason="integration test")
+
+
+@pytest.fixture
+def config(settings: Settings) -> ResolverConfig:
+    return ResolverConfig.from_settings(settings)
+
+
+def contact(source: str, source_id: str, **fields: Any) -> dict[str, Any]:
+    record = {
+        "kind": "contact",
+        "source": source,
+        "source_id": source_id,
+        "observed_at": "2025-01-02T03:04:05Z",
+    }
+    record.update(fields)
+    return record
+
+
+def ingest(graph: GraphClient, config: ResolverConfig, *records: dict[str, Any]) -> ChunkOutcome:
+    lines = [RawLine("test", i, json.dumps(r)) for i, r in enumerate(records)]
+    parsed = parse_chunk(lines)
+    assert not parsed.rejections, parsed.rejections
+    return store_and_resolve(graph, parsed.rows, config, batch_id="test")
+
+
+def person_of(graph: GraphClient, source: str, source_id: str) -> str | None:
+    rows = graph.read("persons/person_of_record", source=source, source_id=source_id)
+    return rows[0]["person"] if rows else None
+
+
+def test_shared_email_joins_records_with_evidence(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    email = f"ann.lee.{unique_id}@example.org"
+    outcome = ingest(
+        graph,
+        config,
+        contact("crm", f"{unique_id}-1", given_name="Ann", family_name="Lee", emails=[email]),
+        contact("shop", f"{unique_id}-2", full_name="Ann Lee", emails=[email.upper()]),
+    )
+    assert outcome.accepted == 2
+    first, second = (
+        person_of(graph, "crm", f"{unique_id}-1"),
+        person_of(graph, "shop", f"{unique_id}-2"),
+    )
+    assert first is not None and first == second
+    why = persons.explain(graph, config, f"crm|{unique_id}-1", f"shop|{unique_id}-2")
+    assert why["same_person_now"] is True
+    rules = {entry["rule"] for entry in why["evidence"].values()}
+    assert rules == {"identifier"}
+    assert why["shared_identifiers"][0]["identifier"] == f"email:{email}"
+
+
+def test_replay_is_duplicate_and_changes_nothing(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    record = contact("crm", unique_id, full_name="Bo Yang", emails=[f"bo.{unique_id}@example.org"])
+    ingest(graph, config, record)
+    before = person_of(graph, "crm", unique_id)
+    replay = ingest(graph, config, record)
+    assert (replay.accepted, replay.duplicate) == (0, 1)
+    assert person_of(graph, "crm", unique_id) == before
+
+
+def test_malformed_optional_fields_are_set_aside_with_warnings(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    record = contact(
+        "crm",
+        unique_id,
+        full_name="Cy Dunn",
+        emails=[f"cy.{unique_id}@example.org"],
+        phones=["+1 555 0100"],
+        birth_date="2023-02-30",
+        handles=[{"platform": "x", "handle": "this-handle-is-far-too-long-for-x"}],
+    )
+    outcome = ingest(graph, config, record)
+    assert outcome.accepted == 1
+    assert person_of(graph, "crm", unique_id) is not None
+    (row,) = graph.run_text(
+        "MATCH (r:SourceRecord {source: 'crm', source_id: $id}) RETURN r.warnings AS w",
+        id=unique_id,
+    )
+    fields = {w["field"] for w in json.loads(row["w"])}
+    assert {"birth_date", "phones[0]", "handles[0]"} <= fields
+
+
+def test_split_survives_reingest(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    email = f"dee.{unique_id}@example.org"
+    records = [
+        contact("crm", f"{unique_id}-1", full_name="Dee Fox", emails=[email]),
+        contact("shop", f"{unique_id}-2", full_name="Dee Fox", emails=[email]),
+        contact("support", f"{unique_id}-3", full_name="Dee Fox", emails=[email]),
+    ]
+    ingest(graph, config, *records)
+    person = person_of(graph, "crm", f"{unique_id}-1")
+    assert person is not None
+    kept, split_off = persons.split(graph, config, person, [f"support|{unique_id}-3"], ACTOR)
+    assert kept != split_off
+    assert person_of(graph, "support", f"{unique_id}-3") == split_off
+    ingest(graph, config, *records)  # a plain replay
+    changed = dict(records[2], title="Manager")  # and a changed version of the split record
+    ingest(graph, config, changed)
+    assert person_of(graph, "support", f"{unique_id}-3") == split_off
+    assert person_of(graph, "crm", f"{unique_id}-1") == person_of(graph, "shop", f"{unique_id}-2")
+    why = persons.explain(graph, config, kept, split_off)
+    assert why["never_the_same_decision"] is True and why["same_person_now"] is False
+
+
+def test_merge_keeps_old_ids_resolving(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    ingest(
+        graph,
+        config,
+        contact("crm", f"{unique_id}-1", full_name="Eve Gold", emails=[f"e1.{unique_id}@ex.org"]),
+        contact("shop", f"{unique_id}-2", full_name="Eva Gould", emails=[f"e2.{unique_id}@ex.org"]),
+    )
+    a, b = person_of(graph, "crm", f"{unique_id}-1"), person_of(graph, "shop", f"{unique_id}-2")
+    assert a and b and a != b
+    survivor = persons.merge(graph, config, a, b, ACTOR)
+    assert survivor in (a, b)
+    assert person_of(graph, "crm", f"{unique_id}-1") == survivor
+    assert person_of(graph, "shop", f"{unique_id}-2") == survivor
+    loser = b if survivor == a else a
+    rows = graph.read("persons/records", ids=[loser])
+    assert {r["person"] for r in rows} == {survivor}
+    decision = graph.run_text(
+        "MATCH (d:Decision {type: 'merge'}) WHERE $a IN d.persons RETURN d.by AS by, d.reason AS r",
+        a=a,
+    )
+    assert decision == [{"by": "test-suite", "r": "integration test"}]
+
+
+def test_never_merge_is_honoured_by_later_resolution(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    one, two = f"f1.{unique_id}@ex.org", f"f2.{unique_id}@ex.org"
+    ingest(
+        graph,
+        config,
+        contact("crm", f"{unique_id}-1", full_name="Finn Hale", emails=[one]),
+        contact("shop", f"{unique_id}-2", full_name="Finn Hale", emails=[two]),
+    )
+    a, b = person_of(graph, "crm", f"{unique_id}-1"), person_of(graph, "shop", f"{unique_id}-2")
+    assert a and b and a != b  # a shared name alone is not enough evidence
+    persons.never_merge(graph, config, a, b, ACTOR)
+    bridge = contact("support", f"{unique_id}-3", full_name="Finn Hale", emails=[one, two])
+    ingest(graph, config, bridge)
+    assert person_of(graph, "crm", f"{unique_id}-1") != person_of(graph, "shop", f"{unique_id}-2")
+
+
+def test_forgotten_person_stays_forgotten(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    email = f"gus.{unique_id}@example.org"
+    records = [
+        contact(
+            "crm",
+            f"{unique_id}-1",
+            full_name="Gus Ives",
+            emails=[email],
+            phones=["+44 20 7946 0000"],
+        ),
+        contact("shop", f"{unique_id}-2", full_name="Gus Ives", emails=[email]),
+    ]
+    post = {
+        "kind": "conversation",
+        "source": "reviews",
+        "source_id": f"{unique_id}-post",
+        "observed_at": "2025-01-02T03:04:05Z",
+        "channel": "review",
+        "author": {"emails": [email]},
+        "text": "Private words of Gus",
+        "at": "2025-01-02T03:04:05Z",
+    }
+    ingest(graph, config, *records, post)
+    person = person_of(graph, "crm", f"{unique_id}-1")
+    assert person is not None
+    counts = persons.forget(graph, config, person, ACTOR)
+    assert counts["records"] == 3
+    leftovers = graph.run_text(
+        "MATCH (r:SourceRecord) WHERE r.source_id STARTS WITH $id RETURN count(r) AS n "
+        "UNION ALL MATCH (i:Identifier {key: $key}) RETURN count(i) AS n",
+        id=unique_id,
+        key=f"email:{email}",
+    )
+    assert [row["n"] for row in leftovers] == [0, 0]
+    replay = ingest(graph, config, *records, post)
+    assert (replay.suppressed, replay.accepted) == (3, 0)
+    fresh = contact("support", f"{unique_id}-9", full_name="G. Ives", emails=[email])
+    assert ingest(graph, config, fresh).suppressed == 1
+    audit = graph.run_text(
+        "MATCH (a:AuditEntry {action: 'forget'}) WHERE a.records = 3 AND a.by = 'test-suite' "
+        "RETURN properties(a) AS a ORDER BY a.at DESC LIMIT 1"
+    )
+    assert audit and email not in json.dumps(audit, default=str)
+
+
+def test_concurrent_resolution_never_duplicates_an_identifier(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    emails = [f"h{i}.{unique_id}@example.org" for i in range(20)]
+    batches = [
+        [
+            contact(f"src{w}", f"{unique_id}-{w}-{i}", full_name=f"Hal Jones{i}", emails=[e])
+            for i, e in enumerate(emails)
+        ]
+        for w in range(2)
+    ]
+    errors: list[BaseException] = []
+
+    def run(batch: list[dict[str, Any]]) -> None:
+        try:
+            ingest(graph, config, *batch)
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(b,)) for b in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    rows = graph.run_text(
+        "UNWIND $keys AS k MATCH (i:Identifier {key: k})<-[:CARRIES]-(r)-[:RESOLVED_TO]->(p) "
+        "RETURN k, count(DISTINCT i) AS idents, count(DISTINCT p) AS people",
+        keys=[f"email:{e}" for e in emails],
+    )
+    assert len(rows) == 20
+    assert all(row["idents"] == 1 and row["people"] == 1 for row in rows)
