@@ -182,7 +182,6 @@ def test_forgotten_person_stays_forgotten(
             f"{unique_id}-1",
             full_name="Gus Ives",
             emails=[email],
-            phones=["+44 20 7946 0000"],
         ),
         contact("shop", f"{unique_id}-2", full_name="Gus Ives", emails=[email]),
     ]
