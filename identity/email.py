@@ -29,6 +29,7 @@ Domains are encoded with Python's IDNA 2003 codec, so ``ß`` maps to ``ss``.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -137,6 +138,8 @@ def _local_key(local: str, domain: str) -> str:
     return local
 
 
+# Pure and called again for the same values on every re-clustering; results are frozen.
+@functools.lru_cache(maxsize=262_144)
 def normalize_email(raw: str) -> EmailResult:
     """Check an e-mail address and build its provider-aware match key.
 

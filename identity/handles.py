@@ -28,6 +28,7 @@ mastodon   user of ``[a-z0-9_]`` (1-30) at a valid domain  ``user@instance`` low
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -292,6 +293,8 @@ def _resolve_platform(platform: str | None, data: _Input) -> str:
     return named
 
 
+# Pure and called again for the same values on every re-clustering; results are frozen.
+@functools.lru_cache(maxsize=262_144)
 def normalize_handle(platform: str | None, raw: str) -> HandleResult:
     """Normalise a social handle or profile URL to a per-platform match key.
 

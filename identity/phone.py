@@ -7,6 +7,7 @@ country code (no leading ``+`` or international prefix) needs ``default_region``
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -98,6 +99,8 @@ def _parse(raw: str, region: str | None) -> phonenumbers.PhoneNumber | tuple[str
         return _PARSE_ERRORS.get(exc.error_type, ("not_a_number", str(exc)))
 
 
+# Pure and called again for the same values on every re-clustering; results are frozen.
+@functools.lru_cache(maxsize=262_144)
 def normalize_phone(raw: str, default_region: str | None = None) -> PhoneResult:
     """Check a phone number and return its E.164 form, type and region.
 

@@ -11,8 +11,7 @@ CALL (r) {
   DELETE old
 }
 CALL (r) {
-  OPTIONAL MATCH (r)-[old:IN_BLOCK]->(b:Block)
-  SET b.size = b.size - 1
+  OPTIONAL MATCH (r)-[old:IN_BLOCK]->(:Block)
   DELETE old
 }
 CALL (r, rec) {
@@ -36,8 +35,6 @@ CALL (r, rec) {
 CALL (r, rec) {
   UNWIND rec.blocks AS key
   MERGE (b:Block {key: key})
-  ON CREATE SET b.size = 0
-  SET b.size = b.size + 1
-  MERGE (r)-[:IN_BLOCK]->(b)
+  CREATE (r)-[:IN_BLOCK]->(b)
 }
 RETURN count(r) AS linked

@@ -12,7 +12,7 @@ CALL () {
   UNION
   UNWIND $blocks AS k
   MATCH (b:Block {key: k})
-  WHERE b.size <= $max_block
+  WHERE COUNT { (b)<-[:IN_BLOCK]-() } <= $max_block
   MATCH (b)<-[:IN_BLOCK]-(r:SourceRecord)
   RETURN r
   UNION

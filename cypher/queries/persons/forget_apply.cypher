@@ -19,8 +19,6 @@ CALL () {
   WITH split(key, '|') AS parts, key
   MATCH (r:SourceRecord {source: parts[0], source_id: substring(key, size(parts[0]) + 1)})
   OPTIONAL MATCH (r)-[:PINNED_TO]->(pin:Pin)
-  OPTIONAL MATCH (r)-[:IN_BLOCK]->(b:Block)
-  SET b.size = b.size - 1
   DETACH DELETE r
   WITH DISTINCT pin
   WHERE pin IS NOT NULL AND NOT (pin)<-[:PINNED_TO]-()

@@ -1,0 +1,205 @@
+"""Identity benchmark: our incremental resolver into Neo4j against Splink on DuckDB.
+
+For each size, a world is generated (seed 42, the benchmark seed; matching was tuned on
+other seeds), its identity records (contact, social_profile, employee) are
+
+* resolved incrementally into the real Neo4j by `ingest.resolution.store_and_resolve`
+  (the code the ingest actor runs), in chunks, by `--threads` concurrent writers, on an
+  emptied graph; clusters are read back from the graph;
+* deduplicated in batch by Splink (see bench/identity/splink_peer.py for its setup);
+
+each system in its own child process so that peak memory is its own. Pairwise precision,
+recall and F1 against the generator's truth, time, records/s and peak RSS are printed and
+written to bench/results/identity-<size>.json, with the ratios.
+
+Run: `.venv/bin/python -m bench.identity.run --sizes 10000 100000 1000000`
+(needs the local Neo4j: `graph-service neo4j start && graph-service migrate`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from bench.identity.metrics import pairwise_scores
+from bench.identity.world import iter_identity_records, load_truth, people_for_records
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / "bench" / "work" / "identity"
+SEED = 42
+WIPE = (
+    "MATCH (n) WHERE NOT n:SchemaMigration "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+)
+CLUSTERS = (
+    "MATCH (r:SourceRecord)-[:RESOLVED_TO]->(p:Person) "
+    "RETURN r.source + '|' + r.source_id AS key, p.id AS person"
+)
+
+
+def ensure_world(size: int) -> Path:
+    """Generate (once) the world holding about `size` identity records."""
+    from ingest.synthetic.writer import generate_world
+
+    world = WORK / f"world-{size}-{SEED}"
+    if not (world / "manifest.json").exists():
+        generate_world(people=people_for_records(size), seed=SEED, out_dir=world, workers=2)
+    return world
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _chunks(world: Path, size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for record in iter_identity_records(world):
+        chunk.append(json.dumps(record))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_ours(world: str, chunk_size: int, threads: int) -> dict[str, Any]:
+    """Resolve the world's identity records into an emptied Neo4j (child process)."""
+    from graph_service.cypher import CypherLibrary
+    from graph_service.db import GraphClient, create_driver
+    from graph_service.settings import Settings
+    from ingest.batches import RawLine
+    from ingest.records import parse_chunk
+    from ingest.resolution import ResolverConfig, store_and_resolve
+
+    settings = Settings()
+    driver = create_driver(settings)
+    graph = GraphClient(
+        driver=driver,
+        library=CypherLibrary.load(settings.cypher_dir),
+        database=settings.neo4j_database,
+    )
+    graph.run_text(WIPE)
+    config = ResolverConfig.from_settings(settings)
+    latencies: list[float] = []
+
+    def work(lines: list[str]) -> int:
+        started = time.perf_counter()
+        parsed = parse_chunk([RawLine("bench", i, text) for i, text in enumerate(lines)])
+        outcome = store_and_resolve(graph, parsed.rows, config, batch_id="bench")
+        latencies.append(time.perf_counter() - started)
+        return outcome.accepted
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        accepted = sum(pool.map(work, _chunks(Path(world), chunk_size)))
+    seconds = time.perf_counter() - started
+    clusters = {row["key"]: row["person"] for row in graph.run_text(CLUSTERS)}
+    driver.close()
+    latencies.sort()
+    return {
+        "clusters": clusters,
+        "accepted": accepted,
+        "seconds": seconds,
+        "records_per_s": accepted / seconds,
+        "chunk_p50_s": latencies[len(latencies) // 2],
+        "chunk_p95_s": latencies[int(len(latencies) * 0.95)],
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def run_peer(world: str) -> dict[str, Any]:
+    """Splink on the same records (child process)."""
+    from bench.identity.splink_peer import run_splink
+    from identity.profile import build_profile
+
+    profiles = [build_profile(record) for record in iter_identity_records(Path(world))]
+    result = run_splink(profiles, count_pairs=False)
+    return {
+        "clusters": result.clusters,
+        "seconds": result.seconds_total,
+        "seconds_training": result.seconds_training,
+        "seconds_predicting": result.seconds_predicting,
+        "records_per_s": len(profiles) / result.seconds_total,
+        "threshold": result.threshold,
+        "predicted_pairs": result.predicted_pairs,
+        "splink_version": result.splink_version,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _in_child(func: Any, *args: Any) -> dict[str, Any]:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        result: dict[str, Any] = pool.submit(func, *args).result()
+    return result
+
+
+def _scored(result: dict[str, Any], truth: dict[str, str]) -> dict[str, Any]:
+    scores = pairwise_scores(result.pop("clusters"), truth)
+    result.update(
+        precision=round(scores.precision, 5),
+        recall=round(scores.recall, 5),
+        f1=round(scores.f1, 5),
+        true_pairs=scores.true_pairs,
+        predicted_pairs_scored=scores.predicted_pairs,
+    )
+    return result
+
+
+def bench_size(size: int, chunk_size: int, threads: int, peer: bool) -> dict[str, Any]:
+    world = ensure_world(size)
+    truth = load_truth(world)
+    ours = _scored(_in_child(run_ours, str(world), chunk_size, threads), truth)
+    report: dict[str, Any] = {
+        "benchmark": "identity",
+        "size_target": size,
+        "records": len(truth),
+        "people": len(set(truth.values())),
+        "seed": SEED,
+        "machine": {"cpus": _cpus(), "python": platform.python_version()},
+        "settings": {"chunk_size": chunk_size, "threads": threads},
+        "ours": ours,
+        "command": f"python -m bench.identity.run --sizes {size} --chunk {chunk_size} "
+        f"--threads {threads}",
+    }
+    if peer:
+        splink = _scored(_in_child(run_peer, str(world)), truth)
+        report["splink"] = splink
+        report["ratios"] = {
+            "f1_ours_over_splink": round(ours["f1"] / splink["f1"], 4) if splink["f1"] else None,
+            "seconds_ours_over_splink": round(ours["seconds"] / splink["seconds"], 3),
+            "peak_rss_ours_over_splink": round(ours["peak_rss_mb"] / splink["peak_rss_mb"], 3),
+        }
+    return report
+
+
+def _cpus() -> str:
+    return subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--chunk", type=int, default=1000)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-peer", action="store_true", help="Skip Splink.")
+    args = parser.parse_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for size in args.sizes:
+        report = bench_size(size, args.chunk, args.threads, peer=not args.no_peer)
+        out = RESULTS / f"identity-{size}.json"
+        out.write_text(json.dumps(report, indent=2) + "\n")
+        print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
