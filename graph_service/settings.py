@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     phone_regions: dict[str, str] = Field(default_factory=dict)
     suppression_salt: SecretStr = SecretStr("graph-service-dev-salt")
     max_block_size: int = Field(default=60, ge=2, le=10_000)
+    # Sentence-embedding similarity of bios in matching (workers load the model once);
+    # model: a name or local path, empty for the bundled all-MiniLM-L6-v2; device: cpu,
+    # cuda, ... (empty: CUDA when present).
+    semantic_matching: bool = True
+    embedding_model: str = ""
+    embedding_device: str | None = None
     # Local Neo4j server (graph-service neo4j start): version, ports and memory.
     neo4j_version: str = "5.26.19"
     apoc_version: str = "5.26.19"

@@ -12,9 +12,18 @@ from redis import Redis
 from graph_service.cypher import CypherLibrary
 from graph_service.db import GraphClient, create_driver
 from graph_service.settings import Settings
+from identity.matching import TextSimilarity
 from ingest.actors import INGEST_QUEUE, IngestDeps, declare_actors
 from ingest.broker import create_broker
 from ingest.resolution import ResolverConfig
+
+
+def _semantic(settings: Settings) -> TextSimilarity | None:
+    if not settings.semantic_matching:
+        return None
+    from ingest.text_similarity import SentenceSimilarity
+
+    return SentenceSimilarity.load(settings.embedding_model, settings.embedding_device)
 
 
 def build_ingest(settings: Settings) -> tuple[Any, Any]:
@@ -30,7 +39,7 @@ def build_ingest(settings: Settings) -> tuple[Any, Any]:
         return IngestDeps(
             redis=Redis.from_url(settings.redis_url),
             graph=graph,
-            resolver=ResolverConfig.from_settings(settings),
+            resolver=ResolverConfig.from_settings(settings, semantic=_semantic(settings)),
         )
 
     return broker, declare_actors(broker, deps)
