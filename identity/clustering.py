@@ -9,12 +9,22 @@ The rules, in order:
 1. Records pinned together by a human decision are one person; pins declared "never the
    same" are never joined, whatever the evidence.
 2. An unshared strong identifier (email, phone, account, external id) joins its records.
-   An identifier is *shared* (demoted to no evidence) when it is a role address or when
-   its records clearly name different people (a family landline, a team mailbox).
-3. Probabilistic links (Fellegi–Sunter score at or above the threshold, names not in
-   conflict) join clusters, but only toward strength: each cluster follows its single best
-   link, and only if the other side is stronger. A weak bridge record can therefore attach
-   to one cluster but never pull two strong clusters together.
+   An identifier is *shared* (demoted to no evidence) when it is a role address, when its
+   records clearly name different people (a team mailbox), or, for a phone that no record
+   knows as a mobile, when two of its records give different mobiles or different personal
+   mailboxes (a household's landline, even between two relatives of the same name).
+3. Probabilistic links join clusters. Two identifier clusters are scored as groups: each
+   comparison takes its best level over all their cross pairs (`score_groups`), so a
+   LinkedIn profile can meet a cluster on one record's employer and another's town. Only
+   cluster pairs touched by a candidate pair whose names do not conflict (or whose
+   usernames carry the same number) are scored. A link needs the threshold and goes only
+   toward strength: each cluster follows its single best link, and only if the other side
+   is stronger. A weak bridge record can therefore attach to one cluster but never pull
+   two strong clusters together; two strong clusters join only on their own evidence.
+
+`name_frequency` (records per full name, see `identity.matching.count_names`) is optional;
+pass one counted over the whole store, so that a neighbourhood re-run weighs names as the
+full run did.
 """
 
 from __future__ import annotations
@@ -24,12 +34,22 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from identity.matching import PairScore, TextSimilarity, Weights, names_conflict, score_pair
+from identity.matching import (
+    PairScore,
+    TextSimilarity,
+    Weights,
+    names_conflict,
+    score_groups,
+    score_pair,
+    username_level,
+)
 from identity.profile import Profile, blocking_keys
 
 # Blocks larger than this are too common to compare exhaustively (a very frequent name);
 # their records still meet through their other keys.
 MAX_BLOCK = 60
+# Records per cluster looked at when two clusters are scored (bounds the cost of a pair).
+MAX_GROUP = 12
 # Identifiers carried by more records than this are treated as shared without checking.
 MAX_CARRIERS = 40
 
@@ -134,7 +154,26 @@ def find_shared(profiles: Mapping[str, Profile]) -> dict[str, str]:
             if names_conflict(profiles[a], profiles[b]):
                 shared[ident] = f"carried by records naming different people ({a}, {b})"
                 break
+            if _is_landline(ident, profiles[a], profiles[b]) and _personal_conflict(
+                profiles[a], profiles[b]
+            ):
+                shared[ident] = f"a line of records with different personal contacts ({a}, {b})"
+                break
     return shared
+
+
+def _is_landline(ident: str, a: Profile, b: Profile) -> bool:
+    """A phone neither record knows as a mobile: possibly a household's shared line."""
+    return ident.startswith("phone:") and ident not in a.mobiles and ident not in b.mobiles
+
+
+def _personal_conflict(a: Profile, b: Profile) -> bool:
+    """Both records give a mobile, or both a personal mailbox, and none in common."""
+    return _disjoint(a.mobiles, b.mobiles) or _disjoint(a.personal_emails, b.personal_emails)
+
+
+def _disjoint(a: Sequence[str], b: Sequence[str]) -> bool:
+    return bool(a) and bool(b) and not set(a) & set(b)
 
 
 def candidate_pairs(profiles: Mapping[str, Profile]) -> list[tuple[str, str]]:
@@ -155,8 +194,14 @@ def resolve(
     weights: Weights,
     constraints: Constraints | None = None,
     semantic: TextSimilarity | None = None,
+    name_frequency: Mapping[str, float] | None = None,
 ) -> Resolution:
-    """Cluster `profiles` into people; the result depends only on the set of inputs."""
+    """Cluster `profiles` into people; the result depends only on the set of inputs.
+
+    `name_frequency` (see `identity.matching.count_names`) should be counted over the whole
+    store, not over `profiles`, so that a re-run on a neighbourhood weighs names as the
+    full run did.
+    """
     rules = constraints or Constraints()
     by_key = {p.key: p for p in profiles}
     keys = sorted(by_key)
@@ -165,7 +210,7 @@ def resolve(
     _apply_pins(groups, keys, rules, evidence)
     shared = find_shared(by_key)
     _apply_identifiers(groups, by_key, shared, evidence)
-    _apply_links(groups, by_key, shared, weights, semantic, evidence)
+    _apply_links(groups, by_key, shared, _Scoring(weights, semantic, name_frequency), evidence)
     clusters = sorted(tuple(m) for m in groups.members().values())
     for key in keys:
         if not evidence[key]:
@@ -215,24 +260,35 @@ def _strength(
     return (len(strong), len(members))
 
 
+@dataclass(frozen=True, slots=True)
+class _Scoring:
+    """What probabilistic scoring needs besides the records."""
+
+    weights: Weights
+    semantic: TextSimilarity | None
+    name_frequency: Mapping[str, float] | None
+
+
 def _apply_links(
     groups: _Groups,
     by_key: Mapping[str, Profile],
     shared: Mapping[str, str],
-    weights: Weights,
-    semantic: TextSimilarity | None,
+    scoring: _Scoring,
     evidence: dict[str, list[Evidence]],
 ) -> None:
     base = groups.members()
     root_of = {k: root for root, members in base.items() for k in members}
-    best: dict[str, tuple[float, str, str, str, PairScore]] = {}
+    touching: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for a, b in candidate_pairs(by_key):
         ra, rb = root_of[a], root_of[b]
-        if ra == rb or names_conflict(by_key[a], by_key[b]):
+        if ra != rb and _may_link(by_key[a], by_key[b]):
+            touching[(ra, rb) if ra < rb else (rb, ra)].append((a, b) if ra < rb else (b, a))
+    best: dict[str, tuple[float, str, str, str, PairScore]] = {}
+    for (ra, rb), pairs in sorted(touching.items()):
+        score = _cluster_score(base[ra], base[rb], by_key, scoring)
+        if score.total < scoring.weights.threshold:
             continue
-        score = score_pair(by_key[a], by_key[b], weights, semantic)
-        if score.total < weights.threshold:
-            continue
+        a, b = _best_pair(pairs, by_key, scoring)
         for mine, theirs, here, there in ((ra, rb, a, b), (rb, ra, b, a)):
             current = best.get(mine)
             if current is None or (score.total, current[1]) > (current[0], theirs):
@@ -242,6 +298,41 @@ def _apply_links(
         _, other, here, there, score = best[root]
         if _stronger(strength[other], other, strength[root], root) and groups.union(root, other):
             evidence[here].append(Evidence(rule="probabilistic", linked_to=there, score=score))
+
+
+def _scoring_args(
+    scoring: _Scoring,
+) -> tuple[Weights, TextSimilarity | None, Mapping[str, float] | None]:
+    return scoring.weights, scoring.semantic, scoring.name_frequency
+
+
+def _may_link(a: Profile, b: Profile) -> bool:
+    """Records whose names do not conflict, or whose usernames carry the same number."""
+    return not names_conflict(a, b) or username_level(a, b) in ("exact", "digits4")
+
+
+def _cluster_score(
+    members_a: Sequence[str],
+    members_b: Sequence[str],
+    by_key: Mapping[str, Profile],
+    scoring: _Scoring,
+) -> PairScore:
+    """The evidence between two identifier clusters (see `score_groups`)."""
+    group_a = [by_key[k] for k in members_a[:MAX_GROUP]]
+    group_b = [by_key[k] for k in members_b[:MAX_GROUP]]
+    return score_groups(group_a, group_b, *_scoring_args(scoring))
+
+
+def _best_pair(
+    pairs: Sequence[tuple[str, str]],
+    by_key: Mapping[str, Profile],
+    scoring: _Scoring,
+) -> tuple[str, str]:
+    """The candidate pair that best explains a cluster link (shown as its evidence)."""
+    args = _scoring_args(scoring)
+    scored = [(-score_pair(by_key[a], by_key[b], *args).total, a, b) for a, b in pairs]
+    _, a, b = min(scored)
+    return a, b
 
 
 def _stronger(a: tuple[int, int], a_root: str, b: tuple[int, int], b_root: str) -> bool:

@@ -2,7 +2,11 @@
 
 `build_profile` takes a validated contract record (a plain dict) and returns a `Profile`:
 strong identifiers as canonical keys, name/date/place/work keys for probabilistic scoring,
-blocking keys, and a warning for every optional field that had to be set aside. The
+blocking keys, and a warning for every optional field that had to be set aside. Mobiles and
+personal (consumer) mailboxes are also listed apart: they belong to one person, so two
+different ones are evidence against a match, and a landline shared by records with
+different ones is a household's. A social bio of the form "Title at Company" stands in
+for the missing employer and title. The
 profile is what the graph stores on each source record, so re-clustering never has to
 re-parse payloads.
 """
@@ -11,8 +15,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from identity.company import company_key, normalize_domain
@@ -25,6 +29,16 @@ from identity.phone import normalize_phone
 IDENTITY_KINDS = frozenset({"contact", "social_profile", "employee"})
 _DIGIT_RUN = re.compile(r"\d{2,}")
 _ALNUM = re.compile(r"[^a-z0-9]")
+# Consumer mail brands with a domain per country (hotmail.es, outlook.de, yahoo.it...).
+_MAIL_BRANDS = frozenset(
+    {"gmail", "googlemail", "hotmail", "outlook", "live", "yahoo", "gmx", "aol"}
+)
+# ISP mailboxes missing from identity.email.FREEMAIL_DOMAINS.
+_EXTRA_FREEMAIL = frozenset({"alice.it", "telefonica.net", "tiscali.it", "orange.es", "bt.com"})
+# "Title at Company" at the start of a bio, up to a separator (·, |, •, comma) or the end.
+_BIO_WORK = re.compile(
+    r"^\s*(?P<title>[^|·•,@]{2,60}?)\s+(?:at|@)\s+(?P<company>[^|·•,]{2,80}?)\s*(?:[|·•,]|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +70,11 @@ class Profile:
     usernames: tuple[str, ...] = ()
     bio: str = ""
     warnings: tuple[FieldWarning, ...] = field(default_factory=tuple)
+    # Phone keys (a subset of `strong`) that libphonenumber types as mobile: personal lines,
+    # unlike landlines, which households share.
+    mobiles: tuple[str, ...] = ()
+    # Email keys (a subset of `strong`) at free consumer providers: personal mailboxes.
+    personal_emails: tuple[str, ...] = ()
 
     @property
     def has_name(self) -> bool:
@@ -71,8 +90,8 @@ class Profile:
     @classmethod
     def from_json(cls, text: str) -> Profile:
         data = json.loads(text)
-        for name in ("strong", "role", "usernames"):
-            data[name] = tuple(data[name])
+        for name in ("strong", "role", "usernames", "mobiles", "personal_emails"):
+            data[name] = tuple(data.get(name, ()))
         data["warnings"] = tuple(FieldWarning(**w) for w in data["warnings"])
         return cls(**data)
 
@@ -90,6 +109,8 @@ class _Builder:
     strong: list[str] = field(default_factory=list)
     role: list[str] = field(default_factory=list)
     usernames: list[str] = field(default_factory=list)
+    mobiles: list[str] = field(default_factory=list)
+    personal_emails: list[str] = field(default_factory=list)
     warnings: list[FieldWarning] = field(default_factory=list)
 
     def warn(self, path: str, reason: str) -> None:
@@ -104,7 +125,10 @@ class _Builder:
         if result.canonical is None:
             self.warn(path, result.reason or "invalid email address")
             return
-        self.add(self.role if result.is_role else self.strong, f"email:{result.canonical}")
+        key = f"email:{result.canonical}"
+        self.add(self.role if result.is_role else self.strong, key)
+        if _is_personal_mailbox(result.is_freemail, result.domain or "") and not result.is_role:
+            self.add(self.personal_emails, key)
         if not result.is_role:
             self.username(result.canonical.split("@", 1)[0])
 
@@ -121,6 +145,8 @@ class _Builder:
             self.warn(path, result.reason or "invalid phone number")
             return
         self.add(self.strong, f"phone:{result.canonical}")
+        if result.number_type == "mobile":
+            self.add(self.mobiles, f"phone:{result.canonical}")
 
     def handle(self, path: str, platform: str | None, raw: str) -> None:
         result = normalize_handle(platform, raw)
@@ -134,6 +160,12 @@ class _Builder:
         folded = _ALNUM.sub("", raw.casefold())
         if len(folded) >= 4:
             self.add(self.usernames, folded)
+
+
+def _is_personal_mailbox(is_freemail: bool, domain: str) -> bool:
+    """A consumer mailbox: the email module's list, plus the country variants of the big
+    consumer brands (hotmail.es, outlook.de) and a few ISP mailboxes it lacks."""
+    return is_freemail or domain in _EXTRA_FREEMAIL or domain.split(".", 1)[0] in _MAIL_BRANDS
 
 
 def _names(record: dict[str, Any]) -> tuple[str, str]:
@@ -151,6 +183,15 @@ def _work(record: dict[str, Any]) -> str:
         return company_key(company["name"])
     domain = normalize_domain(company["domain"]) if company.get("domain") else None
     return company_key(domain.split(".", 1)[0].replace("-", " ")) if domain else ""
+
+
+def _bio_work(bio: str) -> tuple[str, str]:
+    """(company, title) keys from a "Title at Company" bio, the usual self-description on
+    social networks ("CTO at Summit Consulting · traveller"); empty strings otherwise."""
+    found = _BIO_WORK.match(bio)
+    if found is None:
+        return "", ""
+    return company_key(found["company"]), name_key(found["title"])
 
 
 def _valid_birth_date(text: str, observed_at: str) -> str | None:
@@ -214,6 +255,10 @@ def build_profile(
         else:
             birth = checked
     given, family = _names(record)
+    bio = (record.get("bio") or "").strip()
+    company, title = _work(record), name_key(record.get("title") or "")
+    if not company and not title:
+        company, title = _bio_work(bio)
     return Profile(
         key=record_key(record["source"], record["source_id"]),
         source=record["source"],
@@ -227,11 +272,13 @@ def build_profile(
         locality=name_key(address.get("locality") or ""),
         postcode=_ALNUM.sub("", (address.get("postcode") or "").casefold()),
         street=name_key(f"{address.get('street_number') or ''} {address.get('street') or ''}"),
-        company=_work(record),
-        title=name_key(record.get("title") or ""),
+        company=company,
+        title=title,
         usernames=tuple(sorted(builder.usernames)),
-        bio=(record.get("bio") or "").strip(),
+        bio=bio,
         warnings=tuple(builder.warnings),
+        mobiles=tuple(sorted(builder.mobiles)),
+        personal_emails=tuple(sorted(builder.personal_emails)),
     )
 
 
@@ -256,3 +303,45 @@ def blocking_keys(profile: Profile) -> tuple[str, ...]:
             if len(run) >= 3 and initial:
                 keys.add(f"d:{run}|{initial}")
     return tuple(sorted(keys))
+
+
+# Fields of the other record kinds that point at a person, and the role the person plays.
+# Principal roles make the record *about* that person (erasing them erases the record).
+PERSON_REF_ROLES: dict[str, str] = {
+    "author": "author",
+    "person": "subject",
+    "referrer": "referrer",
+    "referee": "referee",
+    "follower": "follower",
+    "followed": "followed",
+    "manager": "manager",
+    "assignee": "assignee",
+    "owner": "owner",
+}
+PRINCIPAL_ROLES = frozenset({"author", "subject", "referrer", "referee", "follower", "followed"})
+
+
+def person_refs(record: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+    """(role, identifier keys) for every person a non-identity record refers to."""
+    refs: list[tuple[str, dict[str, Any]]] = [
+        (role, record[name])
+        for name, role in PERSON_REF_ROLES.items()
+        if isinstance(record.get(name), dict)
+    ]
+    refs += [("participant", ref) for ref in record.get("people") or []]
+    refs += [("mentioned", ref) for ref in (record.get("mentions") or {}).get("people") or []]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for role, ref in refs:
+        builder = _Builder(regions=_phone_regions(ref, None))
+        for raw in ref.get("emails") or []:
+            builder.email("ref", raw)
+        for raw in ref.get("phones") or []:
+            builder.phone("ref", raw)
+        for item in ref.get("handles") or []:
+            builder.handle("ref", item.get("platform"), item.get("handle", ""))
+        for item in ref.get("external_ids") or []:
+            builder.add(builder.strong, f"external:{item['system']}:{item['value']}")
+        keys = tuple(sorted(builder.strong + builder.role))
+        if keys:
+            out.append((role, keys))
+    return out

@@ -25,7 +25,7 @@ from graph_service.db import GraphClient, GraphTx
 from graph_service.settings import Settings
 from identity.assignment import assign_person_ids
 from identity.clustering import Constraints, Resolution, resolve
-from identity.matching import TextSimilarity, Weights
+from identity.matching import TextSimilarity, Weights, full_name_key
 from identity.profile import (
     IDENTITY_KINDS,
     PRINCIPAL_ROLES,
@@ -197,6 +197,8 @@ def _links(item: Prepared) -> dict[str, Any]:
         carries = [_identifier(k, False) for k in item.profile.strong]
         carries += [_identifier(k, True) for k in item.profile.role]
         blocks = list(blocking_keys(item.profile))
+        if item.profile.has_name:  # counted, never compared: see identity/name_counts
+            blocks.append(f"f:{full_name_key(item.profile)}")
     for role, keys in item.refs:
         refers += [{**_identifier(k, False), "as": role} for k in keys]
     carries = [{**entry, "as": None} for entry in carries]
@@ -232,6 +234,7 @@ class Region:
     person_of: dict[str, str]
     pins: dict[str, str]
     never: frozenset[frozenset[str]]
+    name_frequency: dict[str, float] = field(default_factory=dict)
 
 
 def load_region(
@@ -249,7 +252,7 @@ def load_region(
         max_block=config.max_block,
         now=now,
     )
-    region = Region({}, {}, {}, {}, frozenset())
+    region = Region(profiles={}, payloads={}, person_of={}, pins={}, never=frozenset())
     for row in rows:
         key = f"{row['source']}|{row['source_id']}"
         if row["profile"] is None:
@@ -263,6 +266,13 @@ def load_region(
         pairs = tx.run("identity/never_pairs", pins=sorted(set(region.pins.values())))
         region.never = frozenset(frozenset((r["a"], r["b"])) for r in pairs)
     return region
+
+
+def load_name_frequency(tx: GraphTx, region: Region) -> None:
+    """Records per full name over the whole store, for the names in the region."""
+    keys = sorted({full_name_key(p) for p in region.profiles.values() if p.has_name})
+    rows = tx.run("identity/name_counts", keys=keys)
+    region.name_frequency = {row["key"]: float(row["records"]) for row in rows}
 
 
 def _record_ref(key: str) -> dict[str, str]:
@@ -293,11 +303,13 @@ def apply_resolution(
     tx: GraphTx, region: Region, config: ResolverConfig, now: str, fresh: set[str]
 ) -> tuple[int, int]:
     """Run the clustering over a region and write persons, evidence, merges, shared flags."""
+    load_name_frequency(tx, region)
     resolution = resolve(
         list(region.profiles.values()),
         config.weights,
         Constraints(pins=region.pins, never=region.never),
         config.semantic,
+        name_frequency=region.name_frequency,
     )
     assignment = assign_person_ids(
         resolution.clusters, region.person_of, lambda _members: f"p-{uuid.uuid4().hex}"

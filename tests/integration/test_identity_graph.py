@@ -43,6 +43,13 @@ def ingest(graph: GraphClient, config: ResolverConfig, *records: dict[str, Any])
     return store_and_resolve(graph, parsed.rows, config, batch_id="test")
 
 
+def surname(unique_id: str) -> str:
+    """A family name no other test run uses: leftover records of earlier runs must not
+    become probabilistic matches of this run's records."""
+    letters = unique_id.removeprefix("test-").translate(str.maketrans("0123456789", "ghijklmnop"))
+    return letters.capitalize()
+
+
 def person_of(graph: GraphClient, source: str, source_id: str) -> str | None:
     rows = graph.read("persons/person_of_record", source=source, source_id=source_id)
     return rows[0]["person"] if rows else None
@@ -55,8 +62,16 @@ def test_shared_email_joins_records_with_evidence(
     outcome = ingest(
         graph,
         config,
-        contact("crm", f"{unique_id}-1", given_name="Ann", family_name="Lee", emails=[email]),
-        contact("shop", f"{unique_id}-2", full_name="Ann Lee", emails=[email.upper()]),
+        contact(
+            "crm",
+            f"{unique_id}-1",
+            given_name="Ann",
+            family_name=surname(unique_id),
+            emails=[email],
+        ),
+        contact(
+            "shop", f"{unique_id}-2", full_name=f"Ann {surname(unique_id)}", emails=[email.upper()]
+        ),
     )
     assert outcome.accepted == 2
     first, second = (
@@ -74,7 +89,12 @@ def test_shared_email_joins_records_with_evidence(
 def test_replay_is_duplicate_and_changes_nothing(
     graph: GraphClient, config: ResolverConfig, unique_id: str
 ) -> None:
-    record = contact("crm", unique_id, full_name="Bo Yang", emails=[f"bo.{unique_id}@example.org"])
+    record = contact(
+        "crm",
+        unique_id,
+        full_name=f"Bo {surname(unique_id)}",
+        emails=[f"bo.{unique_id}@example.org"],
+    )
     ingest(graph, config, record)
     before = person_of(graph, "crm", unique_id)
     replay = ingest(graph, config, record)
@@ -88,7 +108,7 @@ def test_malformed_optional_fields_are_set_aside_with_warnings(
     record = contact(
         "crm",
         unique_id,
-        full_name="Cy Dunn",
+        full_name=f"Cy {surname(unique_id)}",
         emails=[f"cy.{unique_id}@example.org"],
         phones=["+1 555 0100"],
         birth_date="2023-02-30",
@@ -110,9 +130,9 @@ def test_split_survives_reingest(
 ) -> None:
     email = f"dee.{unique_id}@example.org"
     records = [
-        contact("crm", f"{unique_id}-1", full_name="Dee Fox", emails=[email]),
-        contact("shop", f"{unique_id}-2", full_name="Dee Fox", emails=[email]),
-        contact("support", f"{unique_id}-3", full_name="Dee Fox", emails=[email]),
+        contact("crm", f"{unique_id}-1", full_name=f"Dee {surname(unique_id)}", emails=[email]),
+        contact("shop", f"{unique_id}-2", full_name=f"Dee {surname(unique_id)}", emails=[email]),
+        contact("support", f"{unique_id}-3", full_name=f"Dee {surname(unique_id)}", emails=[email]),
     ]
     ingest(graph, config, *records)
     person = person_of(graph, "crm", f"{unique_id}-1")
@@ -135,8 +155,18 @@ def test_merge_keeps_old_ids_resolving(
     ingest(
         graph,
         config,
-        contact("crm", f"{unique_id}-1", full_name="Eve Gold", emails=[f"e1.{unique_id}@ex.org"]),
-        contact("shop", f"{unique_id}-2", full_name="Eva Gould", emails=[f"e2.{unique_id}@ex.org"]),
+        contact(
+            "crm",
+            f"{unique_id}-1",
+            full_name=f"Eve {surname(unique_id)}",
+            emails=[f"e1.{unique_id}@ex.org"],
+        ),
+        contact(
+            "shop",
+            f"{unique_id}-2",
+            full_name=f"Eva {surname(unique_id)}",
+            emails=[f"e2.{unique_id}@ex.org"],
+        ),
     )
     a, b = person_of(graph, "crm", f"{unique_id}-1"), person_of(graph, "shop", f"{unique_id}-2")
     assert a and b and a != b
@@ -161,13 +191,27 @@ def test_never_merge_is_honoured_by_later_resolution(
     ingest(
         graph,
         config,
-        contact("crm", f"{unique_id}-1", full_name="Finn Hale", emails=[one]),
-        contact("shop", f"{unique_id}-2", full_name="Finn Hale", emails=[two]),
+        contact(
+            "crm",
+            f"{unique_id}-1",
+            full_name=f"Finn {surname(unique_id)}",
+            emails=[one],
+            address={"locality": "Lyon", "country": "FR"},
+        ),
+        contact(
+            "shop",
+            f"{unique_id}-2",
+            full_name=f"Finn {surname(unique_id)}",
+            emails=[two],
+            address={"locality": "Leeds", "country": "GB"},
+        ),
     )
     a, b = person_of(graph, "crm", f"{unique_id}-1"), person_of(graph, "shop", f"{unique_id}-2")
-    assert a and b and a != b  # a shared name alone is not enough evidence
+    assert a and b and a != b  # same name, different countries: two people
     persons.never_merge(graph, config, a, b, ACTOR)
-    bridge = contact("support", f"{unique_id}-3", full_name="Finn Hale", emails=[one, two])
+    bridge = contact(
+        "support", f"{unique_id}-3", full_name=f"Finn {surname(unique_id)}", emails=[one, two]
+    )
     ingest(graph, config, bridge)
     assert person_of(graph, "crm", f"{unique_id}-1") != person_of(graph, "shop", f"{unique_id}-2")
 
@@ -180,10 +224,10 @@ def test_forgotten_person_stays_forgotten(
         contact(
             "crm",
             f"{unique_id}-1",
-            full_name="Gus Ives",
+            full_name=f"Gus {surname(unique_id)}",
             emails=[email],
         ),
-        contact("shop", f"{unique_id}-2", full_name="Gus Ives", emails=[email]),
+        contact("shop", f"{unique_id}-2", full_name=f"Gus {surname(unique_id)}", emails=[email]),
     ]
     post = {
         "kind": "conversation",
@@ -209,7 +253,9 @@ def test_forgotten_person_stays_forgotten(
     assert [row["n"] for row in leftovers] == [0, 0]
     replay = ingest(graph, config, *records, post)
     assert (replay.suppressed, replay.accepted) == (3, 0)
-    fresh = contact("support", f"{unique_id}-9", full_name="G. Ives", emails=[email])
+    fresh = contact(
+        "support", f"{unique_id}-9", full_name=f"G. {surname(unique_id)}", emails=[email]
+    )
     assert ingest(graph, config, fresh).suppressed == 1
     audit = graph.run_text(
         "MATCH (a:AuditEntry {action: 'forget'}) WHERE a.records = 3 AND a.by = 'test-suite' "
@@ -224,7 +270,12 @@ def test_concurrent_resolution_never_duplicates_an_identifier(
     emails = [f"h{i}.{unique_id}@example.org" for i in range(20)]
     batches = [
         [
-            contact(f"src{w}", f"{unique_id}-{w}-{i}", full_name=f"Hal Jones{i}", emails=[e])
+            contact(
+                f"src{w}",
+                f"{unique_id}-{w}-{i}",
+                full_name=f"Hal {surname(unique_id)}{i}",
+                emails=[e],
+            )
             for i, e in enumerate(emails)
         ]
         for w in range(2)

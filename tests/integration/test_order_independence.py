@@ -48,9 +48,7 @@ def ingest_in_order(
     return {row["key"]: row["person"] for row in graph.run_text(CLUSTERS)}
 
 
-def test_three_random_orders_agree(
-    tmp_path: Path, graph: GraphClient, settings: Settings
-) -> None:
+def test_three_random_orders_agree(tmp_path: Path, graph: GraphClient, settings: Settings) -> None:
     world = tmp_path / "world"
     generate_world(people=250, seed=23, out_dir=world)
     lines = [json.dumps(record) for record in iter_identity_records(world)]

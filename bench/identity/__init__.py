@@ -1,0 +1,1 @@
+"""Identity-resolution benchmark: worlds, scoring and a Splink peer to compare against."""
