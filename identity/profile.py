@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from identity.company import company_key, normalize_domain
@@ -85,7 +85,10 @@ class Profile:
         return self.strong + self.role
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"), ensure_ascii=False)
+        # Field by field: dataclasses.asdict deep-copies and was a tenth of ingest time.
+        data: dict[str, Any] = {name: getattr(self, name) for name in _PROFILE_FIELDS}
+        data["warnings"] = [{"field": w.field, "reason": w.reason} for w in self.warnings]
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Profile:
@@ -94,6 +97,9 @@ class Profile:
             data[name] = tuple(data.get(name, ()))
         data["warnings"] = tuple(FieldWarning(**w) for w in data["warnings"])
         return cls(**data)
+
+
+_PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
 
 
 def record_key(source: str, source_id: str) -> str:

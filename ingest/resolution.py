@@ -25,7 +25,7 @@ from graph_service.db import GraphClient, GraphTx
 from graph_service.settings import Settings
 from identity.assignment import assign_person_ids
 from identity.clustering import Constraints, Resolution, resolve
-from identity.matching import TextSimilarity, Weights, full_name_key
+from identity.matching import TextSimilarity, Weights, full_name_key, score_pair
 from identity.profile import (
     IDENTITY_KINDS,
     PRINCIPAL_ROLES,
@@ -36,6 +36,11 @@ from identity.profile import (
 )
 from identity.suppression import record_hash_key, suppression_hash
 from identity.survivorship import SurvivorInput, build_golden_record, golden_to_dict
+
+# How far below the match threshold a single record pair may score and still bring its
+# person into the neighbourhood: cluster-to-cluster scores combine the best level of each
+# comparison over all record pairs, so they can exceed every single pair's score.
+CANDIDATE_SLACK = 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,18 +245,17 @@ class Region:
 def load_region(
     tx: GraphTx, profiles: Sequence[Profile], config: ResolverConfig, now: str
 ) -> Region:
-    """Read every person the given profiles can touch, with all of their records."""
+    """Read every person the given profiles can touch, with all of their records.
+
+    Persons sharing an identifier are always read. Blocking candidates are first scored
+    one record against one record, and only those within `CANDIDATE_SLACK` bits of the
+    threshold bring their persons in: most records sharing a common-name block are
+    strangers, and reading their persons in full made the neighbourhood grow with the store.
+    """
     idents = sorted({k for p in profiles for k in p.identifiers()})
-    blocks = sorted({b for p in profiles for b in blocking_keys(p)})
     records = [_record_ref(p.key) for p in profiles]
-    rows = tx.run(
-        "identity/load_region",
-        identifiers=idents,
-        blocks=blocks,
-        records=records,
-        max_block=config.max_block,
-        now=now,
-    )
+    records += [_record_ref(k) for k in near_candidates(tx, profiles, config)]
+    rows = tx.run("identity/load_region", identifiers=idents, records=records, now=now)
     region = Region(profiles={}, payloads={}, person_of={}, pins={}, never=frozenset())
     for row in rows:
         key = f"{row['source']}|{row['source_id']}"
@@ -266,6 +270,27 @@ def load_region(
         pairs = tx.run("identity/never_pairs", pins=sorted(set(region.pins.values())))
         region.never = frozenset(frozenset((r["a"], r["b"])) for r in pairs)
     return region
+
+
+def near_candidates(tx: GraphTx, profiles: Sequence[Profile], config: ResolverConfig) -> list[str]:
+    """Keys of stored records in the profiles' blocks that come close to matching one."""
+    by_block: dict[str, list[Profile]] = {}
+    for profile in profiles:
+        for block in blocking_keys(profile):
+            by_block.setdefault(block, []).append(profile)
+    rows = tx.run("identity/block_candidates", blocks=sorted(by_block), max_block=config.max_block)
+    floor = config.weights.threshold - CANDIDATE_SLACK
+    near: set[str] = set()
+    fresh = {p.key for p in profiles}
+    for row in rows:
+        key = f"{row['source']}|{row['source_id']}"
+        if key in fresh or row["profile"] is None:
+            continue
+        stored = _profile_from_json(row["profile"])
+        peers = {p.key: p for block in row["blocks"] for p in by_block[block]}
+        if any(score_pair(p, stored, config.weights).total >= floor for p in peers.values()):
+            near.add(key)
+    return sorted(near)
 
 
 def load_name_frequency(tx: GraphTx, region: Region) -> None:

@@ -197,6 +197,7 @@ def test_never_merge_is_honoured_by_later_resolution(
             full_name=f"Finn {surname(unique_id)}",
             emails=[one],
             address={"locality": "Lyon", "country": "FR"},
+            birth_date="1971-03-04",
         ),
         contact(
             "shop",
@@ -204,10 +205,11 @@ def test_never_merge_is_honoured_by_later_resolution(
             full_name=f"Finn {surname(unique_id)}",
             emails=[two],
             address={"locality": "Leeds", "country": "GB"},
+            birth_date="1994-11-12",
         ),
     )
     a, b = person_of(graph, "crm", f"{unique_id}-1"), person_of(graph, "shop", f"{unique_id}-2")
-    assert a and b and a != b  # same name, different countries: two people
+    assert a and b and a != b  # same name, other birth date and country
     persons.never_merge(graph, config, a, b, ACTOR)
     bridge = contact(
         "support", f"{unique_id}-3", full_name=f"Finn {surname(unique_id)}", emails=[one, two]

@@ -1,19 +1,14 @@
 // The neighbourhood a chunk of identity records can affect: every person owning a record
-// that shares an identifier or a (not oversized) blocking key with the chunk, or that owns
-// one of the chunk's records already; with all of those persons' records. Persons are
+// that shares an identifier with the chunk, or one of the given records (the chunk's own,
+// and the block candidates that scored close to a match); with all of those persons'
+// records. Persons are
 // touched (write-locked) before their records are read, so a concurrent resolver cannot
 // change them under this transaction.
-// params: $identifiers :: LIST<STRING>, $blocks :: LIST<STRING>, $records :: LIST<MAP {source, source_id}>, $max_block :: INTEGER, $now :: STRING
+// params: $identifiers :: LIST<STRING>, $records :: LIST<MAP {source, source_id}>, $now :: STRING
 // returns: person :: STRING, source :: STRING, source_id :: STRING, profile :: STRING, payload :: STRING, pin :: STRING
 CALL () {
   UNWIND $identifiers AS k
   MATCH (:Identifier {key: k})<-[:CARRIES]-(r:SourceRecord)
-  RETURN r
-  UNION
-  UNWIND $blocks AS k
-  MATCH (b:Block {key: k})
-  WHERE COUNT { (b)<-[:IN_BLOCK]-() } <= $max_block
-  MATCH (b)<-[:IN_BLOCK]-(r:SourceRecord)
   RETURN r
   UNION
   UNWIND $records AS k
