@@ -4,8 +4,8 @@ For each size, a world is generated (seed 42, the benchmark seed; matching was t
 other seeds), its identity records (contact, social_profile, employee) are
 
 * resolved incrementally into the real Neo4j by `ingest.resolution.store_and_resolve`
-  (the code the ingest actor runs), in chunks, by `--threads` concurrent writers, on an
-  emptied graph; clusters are read back from the graph;
+  (the code the ingest actor runs), in chunks, by `--workers` concurrent writer
+  processes, on an emptied graph; clusters are read back from the graph;
 * deduplicated in batch by Splink (see bench/identity/splink_peer.py for its setup);
 
 each system in its own child process so that peak memory is its own. Pairwise precision,
@@ -25,7 +25,7 @@ import resource
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -72,40 +72,61 @@ def _chunks(world: Path, size: int) -> Iterator[list[str]]:
         yield chunk
 
 
-def run_ours(world: str, chunk_size: int, threads: int) -> dict[str, Any]:
-    """Resolve the world's identity records into an emptied Neo4j (child process)."""
+def _graph() -> Any:
     from graph_service.cypher import CypherLibrary
     from graph_service.db import GraphClient, create_driver
     from graph_service.settings import Settings
+
+    settings = Settings()
+    client = GraphClient(
+        driver=create_driver(settings),
+        library=CypherLibrary.load(settings.cypher_dir),
+        database=settings.neo4j_database,
+    )
+    return settings, client
+
+
+def resolve_share(world: str, chunk_size: int, worker: int, workers: int) -> dict[str, Any]:
+    """One writer process: every `workers`-th chunk, from chunk `worker` on."""
     from ingest.batches import RawLine
     from ingest.records import parse_chunk
     from ingest.resolution import ResolverConfig, store_and_resolve
 
-    settings = Settings()
-    driver = create_driver(settings)
-    graph = GraphClient(
-        driver=driver,
-        library=CypherLibrary.load(settings.cypher_dir),
-        database=settings.neo4j_database,
-    )
-    graph.run_text(WIPE)
+    settings, graph = _graph()
     config = ResolverConfig.from_settings(settings)
     latencies: list[float] = []
-
-    def work(lines: list[str]) -> int:
+    accepted = 0
+    for index, lines in enumerate(_chunks(Path(world), chunk_size)):
+        if index % workers != worker:
+            continue
         started = time.perf_counter()
         parsed = parse_chunk([RawLine("bench", i, text) for i, text in enumerate(lines)])
-        outcome = store_and_resolve(graph, parsed.rows, config, batch_id="bench")
+        accepted += store_and_resolve(graph, parsed.rows, config, batch_id="bench").accepted
         latencies.append(time.perf_counter() - started)
-        return outcome.accepted
+    return {"accepted": accepted, "latencies": latencies, "peak_rss_mb": peak_rss_mb()}
 
+
+def run_ours(world: str, chunk_size: int, workers: int) -> dict[str, Any]:
+    """Resolve the world's identity records into an emptied Neo4j with `workers` writer
+    processes (as `graph-service worker` processes would), then read the clusters back."""
+    _, graph = _graph()
+    graph.run_text(WIPE)
+    context = get_context("spawn")
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        accepted = sum(pool.map(work, _chunks(Path(world), chunk_size)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        shares = list(
+            pool.map(
+                resolve_share,
+                [world] * workers,
+                [chunk_size] * workers,
+                range(workers),
+                [workers] * workers,
+            )
+        )
     seconds = time.perf_counter() - started
     clusters = {row["key"]: row["person"] for row in graph.run_text(CLUSTERS)}
-    driver.close()
-    latencies.sort()
+    latencies = sorted(t for share in shares for t in share["latencies"])
+    accepted = sum(share["accepted"] for share in shares)
     return {
         "clusters": clusters,
         "accepted": accepted,
@@ -113,7 +134,8 @@ def run_ours(world: str, chunk_size: int, threads: int) -> dict[str, Any]:
         "records_per_s": accepted / seconds,
         "chunk_p50_s": latencies[len(latencies) // 2],
         "chunk_p95_s": latencies[int(len(latencies) * 0.95)],
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb_per_worker": max(share["peak_rss_mb"] for share in shares),
+        "peak_rss_mb": sum(share["peak_rss_mb"] for share in shares),
     }
 
 
@@ -155,10 +177,10 @@ def _scored(result: dict[str, Any], truth: dict[str, str]) -> dict[str, Any]:
     return result
 
 
-def bench_size(size: int, chunk_size: int, threads: int, peer: bool) -> dict[str, Any]:
+def bench_size(size: int, chunk_size: int, workers: int, peer: bool) -> dict[str, Any]:
     world = ensure_world(size)
     truth = load_truth(world)
-    ours = _scored(_in_child(run_ours, str(world), chunk_size, threads), truth)
+    ours = _scored(run_ours(str(world), chunk_size, workers), truth)
     report: dict[str, Any] = {
         "benchmark": "identity",
         "size_target": size,
@@ -166,10 +188,10 @@ def bench_size(size: int, chunk_size: int, threads: int, peer: bool) -> dict[str
         "people": len(set(truth.values())),
         "seed": SEED,
         "machine": {"cpus": _cpus(), "python": platform.python_version()},
-        "settings": {"chunk_size": chunk_size, "threads": threads},
+        "settings": {"chunk_size": chunk_size, "writer_processes": workers},
         "ours": ours,
         "command": f"python -m bench.identity.run --sizes {size} --chunk {chunk_size} "
-        f"--threads {threads}",
+        f"--workers {workers}",
     }
     if peer:
         splink = _scored(_in_child(run_peer, str(world)), truth)
@@ -190,12 +212,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--chunk", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="Writer processes.")
     parser.add_argument("--no-peer", action="store_true", help="Skip Splink.")
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
-        report = bench_size(size, args.chunk, args.threads, peer=not args.no_peer)
+        report = bench_size(size, args.chunk, args.workers, peer=not args.no_peer)
         out = RESULTS / f"identity-{size}.json"
         out.write_text(json.dumps(report, indent=2) + "\n")
         print(json.dumps(report, indent=2))
