@@ -33,7 +33,7 @@ def process_chunk(deps: IngestDeps, chunk_id: str) -> None:
     if loaded is None:
         return
     run_id, lines = loaded
-    parsed = parse_chunk(lines)
+    parsed = parse_chunk(lines, deps.resolver.phone_regions)
     counts = {"accepted": 0, "duplicate": 0, "suppressed": 0, "rejected": len(parsed.rejections)}
     if parsed.rows:
         outcome = store_and_resolve(deps.graph, parsed.rows, deps.resolver, batch_id=run_id)

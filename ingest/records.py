@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
+from identity.profile import IDENTITY_KINDS, build_profile
 from ingest.batches import RawLine
 from ingest.contract import (
     RECORD_MODELS,
@@ -96,8 +98,14 @@ def _reject(line: RawLine, field_path: str, reason: str) -> Rejection:
     )
 
 
-def parse_line(line: RawLine) -> dict[str, Any] | Rejection:
-    """One line to a storable row, or a rejection naming field and reason."""
+def parse_line(
+    line: RawLine, phone_regions: Mapping[str, str] | None = None
+) -> dict[str, Any] | Rejection:
+    """One line to a storable row, or a rejection naming field and reason.
+
+    `phone_regions` (source -> region) is what the resolver reads national numbers with;
+    it decides whether an identity record's only phone is usable.
+    """
     try:
         obj = json.loads(line.text)
     except json.JSONDecodeError as exc:
@@ -107,15 +115,36 @@ def parse_line(line: RawLine) -> dict[str, Any] | Rejection:
     try:
         record = parse_record(obj)
     except ValidationError as exc:
-        return _salvage_or_reject(line, obj, exc)
-    return _row(record, line, [])
+        result = _salvage_or_reject(line, obj, exc)
+    else:
+        result = _row(record, line, [])
+    if isinstance(result, Rejection):
+        return result
+    return _require_something_to_resolve(result, line, phone_regions)
 
 
-def parse_chunk(lines: list[RawLine]) -> ParsedChunk:
+def _require_something_to_resolve(
+    row: dict[str, Any], line: RawLine, phone_regions: Mapping[str, str] | None
+) -> dict[str, Any] | Rejection:
+    """An identity record whose identifiers all failed normalising and that has no name
+    cannot be resolved to anyone: it is rejected (and quarantined) naming each field."""
+    if row["kind"] not in IDENTITY_KINDS:
+        return row
+    profile = build_profile(json.loads(row["payload"]), phone_regions)
+    if profile.identifiers() or profile.has_name:
+        return row
+    errors = [{"field": w.field, "reason": w.reason} for w in profile.warnings]
+    errors.append({"field": "$", "reason": "no usable identifier and no name to resolve"})
+    return Rejection(line.origin, line.line_no, line.text, errors)
+
+
+def parse_chunk(
+    lines: list[RawLine], phone_regions: Mapping[str, str] | None = None
+) -> ParsedChunk:
     """Every line of a chunk, parsed; one bad line never fails the others."""
     parsed = ParsedChunk()
     for line in lines:
-        result = parse_line(line)
+        result = parse_line(line, phone_regions)
         if isinstance(result, Rejection):
             parsed.rejections.append(result)
         else:

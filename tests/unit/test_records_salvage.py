@@ -217,3 +217,26 @@ def test_salvaged_row_keeps_the_parsed_types_of_what_is_left() -> None:
     record = parse_record(json.loads(row["payload"]))
     assert record.kind == "contact"
     assert getattr(record, "birth_date", None) == date(1984, 5, 1)
+
+
+def test_identity_record_with_nothing_usable_is_rejected_naming_each_field() -> None:
+    line = RawLine(
+        "t.jsonl",
+        7,
+        json.dumps(
+            {
+                "kind": "contact",
+                "source": "crm",
+                "source_id": "nothing-usable",
+                "observed_at": "2025-01-02T03:04:05Z",
+                "phones": ["0301234567"],  # national number, no region known
+            }
+        ),
+    )
+    result = parse_line(line)
+    assert isinstance(result, Rejection)
+    fields = [e["field"] for e in result.errors]
+    assert fields == ["phones[0]", "$"]
+    assert "no usable identifier and no name" in result.errors[-1]["reason"]
+    # With the source's region configured, the same number is usable.
+    assert not isinstance(parse_line(line, {"crm": "DE"}), Rejection)
