@@ -4,42 +4,17 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 from pydantic import ValidationError
 
+from graph_service.cli_support import clear_errors, settings_from
 from graph_service.cypher import CypherLibrary
 from graph_service.db import GraphClient, create_driver
-from graph_service.errors import GraphServiceError
 from graph_service.migrations import migrate as run_migrations
-from graph_service.settings import Settings, load_settings
+from graph_service.settings import load_settings
 from ingest.batches import OUTCOMES
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def clear_errors(func: F) -> F:
-    """Turn expected failures into one line on stderr and exit code 2, never a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except GraphServiceError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def settings_from(ctx: click.Context) -> Settings:
-    """The settings built once by the root group."""
-    settings: Settings = ctx.obj
-    return settings
 
 
 @click.group()

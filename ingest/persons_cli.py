@@ -11,7 +11,7 @@ from typing import TextIO
 
 import click
 
-from graph_service.cli import clear_errors, settings_from
+from graph_service.cli_support import clear_errors, settings_from
 from graph_service.cypher import CypherLibrary
 from graph_service.db import GraphClient, create_driver
 from ingest import persons

@@ -51,6 +51,21 @@ def test_world_lands_once_and_replay_changes_nothing(
     replay = parse_counts(run_cli("ingest", str(world), "--wait").stdout)
     assert replay["accepted"] == 0
     assert replay["duplicate"] == total
+    exported = run_cli("export", "persons", "--format", "jsonl")
+    assert exported.returncode == 0, exported.stderr
+    persons = [json.loads(line) for line in exported.stdout.splitlines()]
+    resolved = {
+        (r["source"], r["source_id"]) for person in persons for r in person["source_records"]
+    }
+    identity_kinds = ("contact", "social_profile", "employee")
+    expected = sum(manifest["records_by_kind"][kind] for kind in identity_kinds)
+    world_records = {
+        (row["source"], row["source_id"])
+        for row in map(json.loads, (world / "truth" / "records.jsonl").read_text().splitlines())
+        if row["kind"] in identity_kinds
+    }
+    assert world_records <= resolved and len(world_records) == expected
+    assert all(set(p) >= {"person_id", "source_records", "golden"} for p in persons)
 
 
 def test_bad_lines_are_rejected_with_field_and_kept(
