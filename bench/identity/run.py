@@ -145,7 +145,10 @@ def run_peer(world: str) -> dict[str, Any]:
     from identity.profile import build_profile
 
     profiles = [build_profile(record) for record in iter_identity_records(Path(world))]
-    result = run_splink(profiles, count_pairs=False)
+    spill = WORK / "duckdb-spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    # DuckDB capped below the machine's 24 GB so the 1M world spills instead of failing.
+    result = run_splink(profiles, count_pairs=False, memory_limit="12GB", spill_dir=str(spill))
     return {
         "clusters": result.clusters,
         "seconds": result.seconds_total,

@@ -49,7 +49,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the venv
@@ -58,9 +58,11 @@ import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_analysis import cumulative_comparisons_to_be_scored_from_blocking_rules_data
 from splink.blocking_rule_library import CustomRule
-from splink.internals.splink_dataframe import SplinkDataFrame
 
 from identity.profile import Profile
+
+if TYPE_CHECKING:
+    from splink.internals.splink_dataframe import SplinkDataFrame
 
 __all__ = ["DEFAULT_THRESHOLD", "SplinkResult", "load_profiles", "run_splink"]
 
@@ -85,9 +87,15 @@ _ARRAY_COLUMNS = ("emails", "phones", "accounts", "usernames", "bio_words")
 
 @dataclass(frozen=True, slots=True)
 class SplinkResult:
-    """Splink's clustering of the profiles and what it cost."""
+    """Splink's clustering of the profiles and what it cost.
 
-    clusters: dict[str, str]
+    `scored_pairs` is how many candidate pairs blocking handed to the model (None when not
+    counted); `predicted_pairs` how many of them scored at or above `threshold`, before
+    clustering joins their connected components. `seconds_total` is loading, training,
+    predicting and clustering; building the profiles is the caller's.
+    """
+
+    clusters: dict[str, str]  # record key -> cluster id, every profile included
     threshold: float
     seconds_loading: float
     seconds_training: float
@@ -97,6 +105,7 @@ class SplinkResult:
     scored_pairs: int | None
     predicted_pairs: int
     splink_version: str
+    # `threshold` and every extra threshold -> its clustering, from the same predictions.
     clusters_by_threshold: dict[float, dict[str, str]] = field(default_factory=dict)
 
 
@@ -234,7 +243,7 @@ def _cluster(
     return {str(key): str(cluster) for key, cluster in _fetch(con, sql)}
 
 
-def _count_predicted(
+def _count_above(
     con: duckdb.DuckDBPyConnection, predictions: SplinkDataFrame, threshold: float
 ) -> int:
     sql = f"SELECT count(*) FROM {predictions.physical_name} WHERE match_probability >= {threshold}"
@@ -265,10 +274,15 @@ def _quiet_splink() -> Iterator[None]:
         splink_logger.setLevel(previous)
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB, without the progress bar it prints on long queries."""
+def _connect(memory_limit: str | None, spill_dir: str | None) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB, without the progress bar it prints on long queries;
+    optionally capped in memory and spilling to `spill_dir` (the 1M world needs it here)."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    if spill_dir:
+        con.execute(f"SET temp_directory = '{spill_dir}'")
     return con
 
 
@@ -278,6 +292,8 @@ def run_splink(
     threshold: float = DEFAULT_THRESHOLD,
     extra_thresholds: Sequence[float] = (),
     count_pairs: bool = True,
+    memory_limit: str | None = None,
+    spill_dir: str | None = None,
 ) -> SplinkResult:
     """Deduplicate `profiles` with Splink and cluster at `threshold`.
 
@@ -285,7 +301,7 @@ def run_splink(
     curve; `count_pairs` counts the candidate pairs with Splink's blocking analysis, a
     second pass over the blocking. Neither is in the timings.
     """
-    con = _connect()
+    con = _connect(memory_limit, spill_dir)
     db_api = DuckDBAPI(connection=con)
     with _quiet_splink(), contextlib.closing(con):
         laps = [time.perf_counter()]
@@ -301,7 +317,7 @@ def run_splink(
         laps.append(time.perf_counter())
         by_threshold = {t: _cluster(linker, con, predictions, t) for t in extra_thresholds}
         scored = _count_scored_pairs(db_api) if count_pairs else None
-        predicted = _count_predicted(con, predictions, threshold)
+        above = _count_above(con, predictions, threshold)
     seconds = [later - earlier for earlier, later in itertools.pairwise(laps)]
     return SplinkResult(
         clusters=clusters,
@@ -312,7 +328,7 @@ def run_splink(
         seconds_clustering=seconds[3],
         seconds_total=laps[-1] - laps[0],
         scored_pairs=scored,
-        predicted_pairs=predicted,
+        predicted_pairs=above,
         splink_version=splink.__version__,
         clusters_by_threshold={threshold: clusters} | by_threshold,
     )

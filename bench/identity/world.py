@@ -26,11 +26,10 @@ TRUTH_DIR = "truth"
 def iter_identity_records(world_dir: Path) -> Iterator[dict[str, Any]]:
     """Stream the world's identity records, file by file in name order, one dict each.
 
-    Files are read lazily so a million-record world never sits in memory as JSON.
+    Only the top-level source files are read (the glob does not descend into `truth/`), and
+    lazily, so a million-record world never sits in memory as JSON.
     """
     for path in sorted(world_dir.glob("*.jsonl")):
-        if path.parent.name == TRUTH_DIR:
-            continue
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 record: dict[str, Any] = json.loads(line)
