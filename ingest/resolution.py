@@ -40,7 +40,7 @@ from identity.survivorship import SurvivorInput, build_golden_record, golden_to_
 # How far below the match threshold a single record pair may score and still bring its
 # person into the neighbourhood: cluster-to-cluster scores combine the best level of each
 # comparison over all record pairs, so they can exceed every single pair's score.
-CANDIDATE_SLACK = 8.0
+CANDIDATE_SLACK = 3.0
 
 
 @dataclass(frozen=True, slots=True)
