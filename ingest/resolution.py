@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -112,6 +113,8 @@ def prepare(rows: Iterable[dict[str, Any]], config: ResolverConfig) -> list[Prep
         keys = [record_hash_key(row["source"], row["source_id"]), *idents]
         stored = dict(row)
         stored["profile"] = profile.to_json() if profile else None
+        if profile is not None:
+            PROFILES.put(profile.key, row["checksum"], profile)
         stored.setdefault("warnings", "[]")
         stored.setdefault("original", None)
         if profile and profile.warnings:
@@ -272,6 +275,29 @@ def load_region(
     return region
 
 
+class ProfileCache:
+    """Profiles by (record key, checksum), so block candidates a worker has already seen
+    (most of them: it stored them) are not fetched and decoded again."""
+
+    def __init__(self, capacity: int = 400_000) -> None:
+        self._items: OrderedDict[tuple[str, str], Profile] = OrderedDict()
+        self._capacity = capacity
+
+    def get(self, key: str, checksum: str) -> Profile | None:
+        found = self._items.get((key, checksum))
+        if found is not None:
+            self._items.move_to_end((key, checksum))
+        return found
+
+    def put(self, key: str, checksum: str, profile: Profile) -> None:
+        self._items[(key, checksum)] = profile
+        if len(self._items) > self._capacity:
+            self._items.popitem(last=False)
+
+
+PROFILES = ProfileCache()
+
+
 def near_candidates(tx: GraphTx, profiles: Sequence[Profile], config: ResolverConfig) -> list[str]:
     """Keys of stored records in the profiles' blocks that come close to matching one."""
     by_block: dict[str, list[Profile]] = {}
@@ -279,18 +305,40 @@ def near_candidates(tx: GraphTx, profiles: Sequence[Profile], config: ResolverCo
         for block in blocking_keys(profile):
             by_block.setdefault(block, []).append(profile)
     rows = tx.run("identity/block_candidates", blocks=sorted(by_block), max_block=config.max_block)
-    floor = config.weights.threshold - CANDIDATE_SLACK
-    near: set[str] = set()
     fresh = {p.key for p in profiles}
+    rows = [r for r in rows if f"{r['source']}|{r['source_id']}" not in fresh]
+    stored = _candidate_profiles(tx, rows)
+    floor = config.weights.threshold - CANDIDATE_SLACK
+    near: list[str] = []
     for row in rows:
         key = f"{row['source']}|{row['source_id']}"
-        if key in fresh or row["profile"] is None:
+        candidate = stored.get(key)
+        if candidate is None:
             continue
-        stored = _profile_from_json(row["profile"])
         peers = {p.key: p for block in row["blocks"] for p in by_block[block]}
-        if any(score_pair(p, stored, config.weights).total >= floor for p in peers.values()):
-            near.add(key)
+        if any(score_pair(p, candidate, config.weights).total >= floor for p in peers.values()):
+            near.append(key)
     return sorted(near)
+
+
+def _candidate_profiles(tx: GraphTx, rows: Sequence[dict[str, Any]]) -> dict[str, Profile]:
+    found: dict[str, Profile] = {}
+    missing: list[dict[str, str]] = []
+    for row in rows:
+        key = f"{row['source']}|{row['source_id']}"
+        cached = PROFILES.get(key, row["checksum"])
+        if cached is not None:
+            found[key] = cached
+        else:
+            missing.append({"source": row["source"], "source_id": row["source_id"]})
+    if missing:
+        for row in tx.run("identity/record_profiles", records=missing):
+            if row["profile"] is None:
+                continue
+            key = f"{row['source']}|{row['source_id']}"
+            found[key] = _profile_from_json(row["profile"])
+            PROFILES.put(key, row["checksum"], found[key])
+    return found
 
 
 def load_name_frequency(tx: GraphTx, region: Region) -> None:
