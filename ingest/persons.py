@@ -20,7 +20,8 @@ from graph_service.errors import GraphServiceError
 from identity.explain import explain_pair
 from identity.profile import PRINCIPAL_ROLES, Profile
 from identity.suppression import suppression_hash
-from ingest.resolution import Region, ResolverConfig, apply_resolution, load_region
+from ingest.neighbourhood import Region, load_region
+from ingest.resolution import ResolverConfig, apply_resolution
 
 
 class PersonNotFoundError(GraphServiceError):

@@ -1,0 +1,162 @@
+"""Reading the neighbourhood a chunk of identity records can affect.
+
+Persons sharing an identifier with the chunk are always read. Blocking candidates are
+first scored record against record, and only those close to a match bring their persons
+in: most records in a common-name block are strangers, and reading all their persons
+made the neighbourhood grow with the store.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from graph_service.db import GraphTx
+from identity.matching import full_name_key, score_pair
+from identity.profile import Profile, blocking_keys
+
+if TYPE_CHECKING:
+    from ingest.resolution import ResolverConfig
+
+# How far below the match threshold a single record pair may score and still bring its
+# person into the neighbourhood: cluster-to-cluster scores combine the best level of each
+# comparison over all record pairs, so they can exceed every single pair's score.
+CANDIDATE_SLACK = 3.0
+
+
+# Neighbourhoods overlap from chunk to chunk, so the same stored texts come back often;
+# decoding is the resolver's main cost after Neo4j, hence these caches (values are never
+# mutated).
+@functools.lru_cache(maxsize=200_000)
+def _profile_from_json(text: str) -> Profile:
+    return Profile.from_json(text)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _payload_from_json(text: str) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(text)
+    return payload
+
+
+@dataclass(slots=True)
+class Region:
+    """A neighbourhood read from the graph."""
+
+    profiles: dict[str, Profile]
+    payloads: dict[str, dict[str, Any]]
+    person_of: dict[str, str]
+    pins: dict[str, str]
+    never: frozenset[frozenset[str]]
+    name_frequency: dict[str, float] = field(default_factory=dict)
+
+
+def load_region(
+    tx: GraphTx, profiles: Sequence[Profile], config: ResolverConfig, now: str
+) -> Region:
+    """Read every person the given profiles can touch, with all of their records.
+
+    Persons sharing an identifier are always read. Blocking candidates are first scored
+    one record against one record, and only those within `CANDIDATE_SLACK` bits of the
+    threshold bring their persons in: most records sharing a common-name block are
+    strangers, and reading their persons in full made the neighbourhood grow with the store.
+    """
+    idents = sorted({k for p in profiles for k in p.identifiers()})
+    records = [_record_ref(p.key) for p in profiles]
+    records += [_record_ref(k) for k in near_candidates(tx, profiles, config)]
+    rows = tx.run("identity/load_region", identifiers=idents, records=records, now=now)
+    region = Region(profiles={}, payloads={}, person_of={}, pins={}, never=frozenset())
+    for row in rows:
+        key = f"{row['source']}|{row['source_id']}"
+        if row["profile"] is None:
+            continue
+        region.profiles[key] = _profile_from_json(row["profile"])
+        region.payloads[key] = _payload_from_json(row["payload"])
+        region.person_of[key] = row["person"]
+        if row["pin"] is not None:
+            region.pins[key] = row["pin"]
+    if region.pins:
+        pairs = tx.run("identity/never_pairs", pins=sorted(set(region.pins.values())))
+        region.never = frozenset(frozenset((r["a"], r["b"])) for r in pairs)
+    return region
+
+
+class ProfileCache:
+    """Profiles by (record key, checksum), so block candidates a worker has already seen
+    (most of them: it stored them) are not fetched and decoded again."""
+
+    def __init__(self, capacity: int = 400_000) -> None:
+        self._items: OrderedDict[tuple[str, str], Profile] = OrderedDict()
+        self._capacity = capacity
+
+    def get(self, key: str, checksum: str) -> Profile | None:
+        found = self._items.get((key, checksum))
+        if found is not None:
+            self._items.move_to_end((key, checksum))
+        return found
+
+    def put(self, key: str, checksum: str, profile: Profile) -> None:
+        self._items[(key, checksum)] = profile
+        if len(self._items) > self._capacity:
+            self._items.popitem(last=False)
+
+
+PROFILES = ProfileCache()
+
+
+def near_candidates(tx: GraphTx, profiles: Sequence[Profile], config: ResolverConfig) -> list[str]:
+    """Keys of stored records in the profiles' blocks that come close to matching one."""
+    by_block: dict[str, list[Profile]] = {}
+    for profile in profiles:
+        for block in blocking_keys(profile):
+            by_block.setdefault(block, []).append(profile)
+    rows = tx.run("identity/block_candidates", blocks=sorted(by_block), max_block=config.max_block)
+    fresh = {p.key for p in profiles}
+    rows = [r for r in rows if f"{r['source']}|{r['source_id']}" not in fresh]
+    stored = _candidate_profiles(tx, rows)
+    floor = config.weights.threshold - CANDIDATE_SLACK
+    near: list[str] = []
+    for row in rows:
+        key = f"{row['source']}|{row['source_id']}"
+        candidate = stored.get(key)
+        if candidate is None:
+            continue
+        peers = {p.key: p for block in row["blocks"] for p in by_block[block]}
+        if any(score_pair(p, candidate, config.weights).total >= floor for p in peers.values()):
+            near.append(key)
+    return sorted(near)
+
+
+def _candidate_profiles(tx: GraphTx, rows: Sequence[dict[str, Any]]) -> dict[str, Profile]:
+    found: dict[str, Profile] = {}
+    missing: list[dict[str, str]] = []
+    for row in rows:
+        key = f"{row['source']}|{row['source_id']}"
+        cached = PROFILES.get(key, row["checksum"])
+        if cached is not None:
+            found[key] = cached
+        else:
+            missing.append({"source": row["source"], "source_id": row["source_id"]})
+    if missing:
+        for row in tx.run("identity/record_profiles", records=missing):
+            if row["profile"] is None:
+                continue
+            key = f"{row['source']}|{row['source_id']}"
+            found[key] = _profile_from_json(row["profile"])
+            PROFILES.put(key, row["checksum"], found[key])
+    return found
+
+
+def load_name_frequency(tx: GraphTx, region: Region) -> None:
+    """Records per full name over the whole store, for the names in the region."""
+    keys = sorted({full_name_key(p) for p in region.profiles.values() if p.has_name})
+    rows = tx.run("identity/name_counts", keys=keys)
+    region.name_frequency = {row["key"]: float(row["records"]) for row in rows}
+
+
+def _record_ref(key: str) -> dict[str, str]:
+    source, source_id = key.split("|", 1)
+    return {"source": source, "source_id": source_id}
