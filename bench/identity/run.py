@@ -39,7 +39,7 @@ WORK = ROOT / "bench" / "work" / "identity"
 SEED = 42
 WIPE = (
     "MATCH (n) WHERE NOT n:SchemaMigration "
-    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS"
 )
 CLUSTERS = (
     "MATCH (r:SourceRecord)-[:RESOLVED_TO]->(p:Person) "
