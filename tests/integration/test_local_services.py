@@ -170,7 +170,8 @@ def test_browser_renders_and_reaches_bolt_in_chromium(
 
 def dump_dom(chromium: str, url: str) -> str:
     """The DOM of url after scripts ran, from headless Chromium with a throw-away profile."""
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium helper processes may still write to the profile as it is removed.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"]
         flags += ["--no-first-run", "--disable-background-networking", "--disable-sync"]
         flags += ["--disable-component-update", f"--user-data-dir={profile}"]
@@ -227,7 +228,8 @@ def devtools_page(chromium: str) -> Iterator[DevToolsPage]:
     import websockets.sync.client as sync_client
 
     port = free_port()
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium helper processes may still write to the profile as it is removed.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
         flags += ["--disable-background-networking", "--disable-component-update"]
         flags += ["--disable-sync", f"--user-data-dir={profile}", f"--remote-debugging-port={port}"]
