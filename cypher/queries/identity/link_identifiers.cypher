@@ -18,7 +18,8 @@ CALL (r, rec) {
   UNWIND rec.carries + rec.refers AS ident
   MERGE (i:Identifier {key: ident.key})
   ON CREATE SET i.first_seen = datetime($now)
-  SET i.touched_at = datetime($now), i.role = ident.role
+  // A role address stays one whoever mentions it; a reference alone never clears it.
+  SET i.touched_at = datetime($now), i.role = coalesce(i.role, false) OR ident.role
   FOREACH (_ IN CASE ident.type WHEN 'email' THEN [1] ELSE [] END |
     SET i:Email, i.address = ident.value)
   FOREACH (_ IN CASE ident.type WHEN 'phone' THEN [1] ELSE [] END |
