@@ -10,7 +10,6 @@ import click
 from pydantic import ValidationError
 
 from graph_service.cli_support import clear_errors, settings_from
-from graph_service.cypher import CypherLibrary
 from graph_service.db import GraphClient, create_driver
 from graph_service.migrations import migrate as run_migrations
 from graph_service.settings import load_settings
@@ -44,11 +43,7 @@ def migrate(ctx: click.Context) -> None:
     """Apply pending schema migrations from cypher/migrations."""
     settings = settings_from(ctx)
     with create_driver(settings) as driver:
-        client = GraphClient(
-            driver=driver,
-            library=CypherLibrary.load(settings.cypher_dir),
-            database=settings.neo4j_database,
-        )
+        client = GraphClient.for_settings(driver, settings)
         report = run_migrations(client, settings.cypher_dir)
     applied = ", ".join(f"V{v}" for v in report.applied) or "none"
     click.echo(f"migrations applied: {applied}; already applied: {len(report.already_applied)}")

@@ -52,6 +52,15 @@ class GraphClient:
         self._library = library
         self._database = database
 
+    @classmethod
+    def for_settings(cls, driver: Driver, settings: Settings) -> GraphClient:
+        """A client on `driver` with the configured Cypher library and database."""
+        return cls(
+            driver=driver,
+            library=CypherLibrary.load(settings.cypher_dir),
+            database=settings.neo4j_database,
+        )
+
     @property
     def library(self) -> CypherLibrary:
         """The Cypher library queries are taken from."""

@@ -9,7 +9,6 @@ from typing import Any
 from dramatiq import Worker
 from redis import Redis
 
-from graph_service.cypher import CypherLibrary
 from graph_service.db import GraphClient, create_driver
 from graph_service.settings import Settings
 from identity.matching import TextSimilarity
@@ -31,11 +30,7 @@ def build_ingest(settings: Settings) -> tuple[Any, Any]:
     broker = create_broker(settings)
 
     def deps() -> IngestDeps:
-        graph = GraphClient(
-            driver=create_driver(settings),
-            library=CypherLibrary.load(settings.cypher_dir),
-            database=settings.neo4j_database,
-        )
+        graph = GraphClient.for_settings(create_driver(settings), settings)
         return IngestDeps(
             redis=Redis.from_url(settings.redis_url),
             graph=graph,

@@ -12,7 +12,6 @@ from typing import TextIO
 import click
 
 from graph_service.cli_support import clear_errors, settings_from
-from graph_service.cypher import CypherLibrary
 from graph_service.db import GraphClient, create_driver
 from ingest import persons
 from ingest.resolution import ResolverConfig
@@ -22,11 +21,7 @@ from ingest.resolution import ResolverConfig
 def _graph(ctx: click.Context) -> Iterator[tuple[GraphClient, ResolverConfig]]:
     settings = settings_from(ctx)
     with create_driver(settings) as driver:
-        client = GraphClient(
-            driver=driver,
-            library=CypherLibrary.load(settings.cypher_dir),
-            database=settings.neo4j_database,
-        )
+        client = GraphClient.for_settings(driver, settings)
         yield client, ResolverConfig.from_settings(settings)
 
 

@@ -73,16 +73,11 @@ def _chunks(world: Path, size: int) -> Iterator[list[str]]:
 
 
 def _graph() -> Any:
-    from graph_service.cypher import CypherLibrary
     from graph_service.db import GraphClient, create_driver
     from graph_service.settings import Settings
 
     settings = Settings()
-    client = GraphClient(
-        driver=create_driver(settings),
-        library=CypherLibrary.load(settings.cypher_dir),
-        database=settings.neo4j_database,
-    )
+    client = GraphClient.for_settings(create_driver(settings), settings)
     return settings, client
 
 
