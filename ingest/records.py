@@ -7,6 +7,7 @@ and the rest is stored. A fault in a field the record cannot do without still re
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from identity.profile import IDENTITY_KINDS, build_profile
+from identity.profile import IDENTITY_KINDS, Profile, build_profile
 from ingest.batches import RawLine
 from ingest.contract import (
     RECORD_MODELS,
@@ -130,12 +131,24 @@ def _require_something_to_resolve(
     cannot be resolved to anyone: it is rejected (and quarantined) naming each field."""
     if row["kind"] not in IDENTITY_KINDS:
         return row
-    profile = build_profile(json.loads(row["payload"]), phone_regions)
+    profile = payload_profile(row["payload"], phone_regions)
     if profile.identifiers() or profile.has_name:
         return row
     errors = [{"field": w.field, "reason": w.reason} for w in profile.warnings]
     errors.append({"field": "$", "reason": "no usable identifier and no name to resolve"})
     return Rejection(line.origin, line.line_no, line.text, errors)
+
+
+def payload_profile(payload: str, phone_regions: Mapping[str, str] | None) -> Profile:
+    """The identity profile of a stored payload; parsing checks it and the resolver uses it,
+    so it is built once per payload (profiles are immutable)."""
+    return _cached_profile(payload, tuple(sorted((phone_regions or {}).items())))
+
+
+# A chunk's worth and more: parsing and resolving a chunk happen back to back.
+@functools.lru_cache(maxsize=8192)
+def _cached_profile(payload: str, regions: tuple[tuple[str, str], ...]) -> Profile:
+    return build_profile(json.loads(payload), dict(regions))
 
 
 def parse_chunk(

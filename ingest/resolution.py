@@ -30,12 +30,12 @@ from identity.profile import (
     PRINCIPAL_ROLES,
     Profile,
     blocking_keys,
-    build_profile,
     person_refs,
 )
 from identity.suppression import record_hash_key, suppression_hash
 from identity.survivorship import SurvivorInput, build_golden_record, golden_to_dict
 from ingest.neighbourhood import PROFILES, Region, load_name_frequency, load_region
+from ingest.records import payload_profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,7 @@ def prepare(rows: Iterable[dict[str, Any]], config: ResolverConfig) -> list[Prep
         profile = None
         refs: list[tuple[str, tuple[str, ...]]] = []
         if row["kind"] in IDENTITY_KINDS:
-            profile = build_profile(record, config.phone_regions)
+            profile = payload_profile(row["payload"], config.phone_regions)
             idents = list(profile.identifiers())
         else:
             refs = person_refs(record)
