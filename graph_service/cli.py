@@ -125,12 +125,14 @@ def up(ctx: click.Context, people: int, seed: int) -> None:
 
 
 def _register_groups() -> None:
+    from graph_service.keys_cli import keys_group
     from graph_service.local.cli import neo4j_group, redis_group
     from ingest.persons_cli import export_group, persons_group
     from ingest.synthetic.cli import demo_group
 
     for group in (neo4j_group, redis_group, demo_group, persons_group, export_group):
         main.add_command(group)
+    main.add_command(keys_group)
 
 
 _register_groups()
