@@ -20,6 +20,7 @@ from strawberry.asgi import GraphQL
 from graph_service.cypher import CypherLibrary
 from graph_service.db import create_async_driver
 from graph_service.health import check_neo4j, check_redis
+from graph_service.ingest_http import IngestGateway, ingest_routes
 from graph_service.metrics import ApiMetrics, create_api_metrics
 from graph_service.settings import Settings
 from resolvers.context import GraphContext, build_context
@@ -92,9 +93,11 @@ def create_app(settings: Settings) -> Starlette:
         app.state.redis = Redis.from_url(
             settings.redis_url, socket_timeout=3, socket_connect_timeout=3
         )
+        app.state.ingest = IngestGateway.open(settings)
         try:
             yield
         finally:
+            app.state.ingest.close()
             await app.state.redis.aclose()
             await app.state.driver.close()
 
@@ -109,6 +112,7 @@ def create_app(settings: Settings) -> Starlette:
             # A Route, not a Mount: clients POST to /graphql without a redirect to /graphql/.
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            *ingest_routes(),
         ],
         middleware=[Middleware(RequestMetricsMiddleware)],
         lifespan=lifespan,

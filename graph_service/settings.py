@@ -24,6 +24,17 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class EmbeddingBackend(StrEnum):
+    """How conversation texts are encoded; every choice keeps cosine >= 0.99 to fp32."""
+
+    AUTO = "auto"
+    TORCH = "torch"
+    TORCH_BF16 = "torch-bf16"
+    TORCH_FP16 = "torch-fp16"
+    TORCH_INT8 = "torch-int8"
+    ONNX = "onnx"
+
+
 class Settings(BaseSettings):
     """Every setting of the service; build once at the entry point, pass down."""
 
@@ -44,6 +55,8 @@ class Settings(BaseSettings):
     ingest_chunk_size: int = Field(default=500, ge=1, le=50_000)
     worker_threads: int = Field(default=2, ge=1, le=64)
     ingest_wait_timeout_s: float = 3600.0
+    # Largest request body POST /ingest accepts (413 beyond it), counted as it streams in.
+    ingest_max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     # Identity resolution: match threshold in bits of Fellegi-Sunter evidence, the region
     # to read national phone numbers in per source (JSON, e.g. {"support": "US"}), the
     # secret salt of suppression hashes (set your own in production), and the largest
@@ -58,6 +71,13 @@ class Settings(BaseSettings):
     semantic_matching: bool = True
     embedding_model: str = ""
     embedding_device: str | None = None
+    # Conversation embeddings written by the workers after each chunk (docs/embeddings.md):
+    # backend (auto: fp16 on CUDA, bf16 on CPUs with native bf16, else fp32), texts per
+    # model batch, torch threads (0: torch's default).
+    conversation_embeddings: bool = True
+    embedding_backend: EmbeddingBackend = EmbeddingBackend.AUTO
+    embedding_batch_size: int = Field(default=64, ge=1, le=4096)
+    embedding_threads: int = Field(default=0, ge=0, le=256)
     # Local Neo4j server (graph-service neo4j start): version, ports and memory.
     neo4j_version: str = "5.26.19"
     apoc_version: str = "5.26.19"

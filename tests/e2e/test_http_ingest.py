@@ -1,0 +1,297 @@
+"""HTTP ingest through the real app: API keys, POST /ingest, GET /ingest/{batch}, a worker."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from redis import Redis
+from starlette.testclient import TestClient
+
+from graph_service import keys
+from graph_service.app import create_app
+from graph_service.db import GraphClient
+from graph_service.settings import Settings
+from tests.e2e.conftest import run_cli
+
+pytestmark = pytest.mark.e2e
+
+# Seconds a batch may take to reach "done" with one worker (its first chunk loads models).
+DONE_TIMEOUT_S = 240
+
+
+@pytest.fixture
+def make_key(graph: GraphClient) -> Iterator[Any]:
+    """Creates keys of a role; every one is revoked after the test."""
+    made: list[str] = []
+
+    def make(role: str, name: str = "e2e http ingest") -> str:
+        info, text = keys.create_api_key(graph, name=name, role=role)
+        made.append(info.id)
+        return text
+
+    yield make
+    for key_id in made:
+        keys.revoke_api_key(graph, key_id)
+
+
+@pytest.fixture
+def worker(graph: GraphClient, redis_client: object) -> Iterator[subprocess.Popen[bytes]]:
+    """A real ingest worker, as `graph-service worker` runs it."""
+    process = subprocess.Popen([sys.executable, "-m", "graph_service.cli", "worker"])
+    yield process
+    process.terminate()
+    process.wait(timeout=60)
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def contact(source: str, source_id: str, email: str) -> dict[str, Any]:
+    return {
+        "kind": "contact",
+        "source": source,
+        "source_id": source_id,
+        "observed_at": "2026-01-02T03:04:05Z",
+        "given_name": "Ada",
+        "family_name": "Lovelace",
+        "emails": [email],
+    }
+
+
+def wait_done(api: TestClient, status_url: str, key: str) -> dict[str, Any]:
+    deadline = time.monotonic() + DONE_TIMEOUT_S
+    while True:
+        response = api.get(status_url, headers=bearer(key))
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        if body["status"] == "done":
+            return body
+        assert time.monotonic() < deadline, f"batch not done after {DONE_TIMEOUT_S}s: {body}"
+        time.sleep(0.5)
+
+
+@pytest.mark.slow
+def test_ingest_is_accepted_and_reaches_done(
+    api: TestClient, graph: GraphClient, make_key: Any, worker: object, unique_id: str
+) -> None:
+    key = make_key("ingest")
+    records = [contact(unique_id, str(n), f"{unique_id}-{n}@example.com") for n in range(3)]
+    response = api.post("/ingest", json=records, headers=bearer(key))
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["lines"] == 3
+    assert body["status_url"] == f"/ingest/{body['batch_id']}"
+    assert response.headers["location"] == body["status_url"]
+    reader = make_key("read")
+    done = wait_done(api, body["status_url"], reader)
+    assert done["batch_id"] == body["batch_id"]
+    assert (done["chunks"], done["done_chunks"], done["lines"]) == (1, 1, 3)
+    assert done["accepted"] == 3 and done["rejected"] == 0
+    landed = graph.read("ingest/count_source_records")
+    assert sum(row["records"] for row in landed if row["source"] == unique_id) == 3
+
+
+@pytest.mark.slow
+def test_one_bad_record_is_rejected_to_quarantine_and_the_batch_is_done(
+    api: TestClient,
+    settings: Settings,
+    make_key: Any,
+    worker: object,
+    unique_id: str,
+    redis_client: Redis[bytes],
+) -> None:
+    key = make_key("admin")
+    lines = [
+        json.dumps(contact(unique_id, "1", f"{unique_id}@example.com")),
+        json.dumps({**contact(unique_id, "2", "x@example.com"), "observed_at": "yesterday"}),
+        json.dumps(contact(unique_id, "3", f"{unique_id}-3@example.com")),
+    ]
+    small = settings.model_copy(update={"ingest_chunk_size": 2})
+    with TestClient(create_app(small)) as client:
+        response = client.post(
+            "/ingest",
+            content="\n".join(lines) + "\n",
+            headers={**bearer(key), "Content-Type": "application/x-ndjson"},
+        )
+        assert response.status_code == 202, response.text
+        done = wait_done(client, response.json()["status_url"], key)
+    assert (done["chunks"], done["lines"]) == (2, 3)
+    assert (done["accepted"], done["rejected"]) == (2, 1)
+    key_id = keys.parse_key_id(key)
+    entry = redis_client.hget("graph-service:quarantine", f"{done['batch_id']}:http/{key_id}:2")
+    assert entry is not None
+    quarantined = json.loads(entry)
+    assert quarantined["payload"] == lines[1]
+    assert {error["field"] for error in quarantined["errors"]} == {"observed_at"}
+
+
+@pytest.mark.parametrize("header", ["Authorization", "X-API-Key"])
+def test_unknown_key_is_401_and_says_nothing_more(api: TestClient, header: str) -> None:
+    unknown = keys.generate_key().text
+    value = f"Bearer {unknown}" if header == "Authorization" else unknown
+    response = api.post("/ingest", json={"kind": "contact"}, headers={header: value})
+    assert response.status_code == 401
+    assert response.json() == {"error": "unauthorized", "message": "a valid API key is required"}
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_missing_key_is_401_on_both_routes(api: TestClient) -> None:
+    assert api.post("/ingest", json={"kind": "contact"}).status_code == 401
+    assert api.get("/ingest/" + "0" * 32).status_code == 401
+
+
+def test_revoked_key_is_401(api: TestClient, graph: GraphClient, make_key: Any) -> None:
+    key = make_key("ingest")
+    keys.revoke_api_key(graph, keys.parse_key_id(key) or "")
+    response = api.post("/ingest", json={"kind": "contact"}, headers={"X-API-Key": key})
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
+    assert "revoked" not in response.text
+
+
+def test_read_key_may_not_ingest_but_may_read_progress(
+    api: TestClient, make_key: Any, unique_id: str
+) -> None:
+    reader, ingester = make_key("read"), make_key("ingest")
+    refused = api.post("/ingest", json=contact(unique_id, "1", "a@b.c"), headers=bearer(reader))
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "error": "forbidden",
+        "message": "this API key's role may not do this",
+    }
+    accepted = api.post("/ingest", json=contact(unique_id, "1", "a@b.c"), headers=bearer(ingester))
+    assert accepted.status_code == 202, accepted.text
+    progress = api.get(accepted.json()["status_url"], headers=bearer(reader))
+    assert progress.status_code == 200
+    assert progress.json()["lines"] == 1
+    assert progress.json()["status"] in {"queued", "running", "done"}
+
+
+def test_unknown_batch_is_404(api: TestClient, make_key: Any) -> None:
+    key = make_key("read")
+    for batch in ("f" * 32, "not-a-batch"):
+        response = api.get(f"/ingest/{batch}", headers=bearer(key))
+        assert response.status_code == 404
+        assert response.json()["error"] == "not_found"
+
+
+def test_malformed_json_is_400_naming_the_reason(api: TestClient, make_key: Any) -> None:
+    key = make_key("ingest")
+    response = api.post(
+        "/ingest",
+        content=b'[{"kind": "contact",',
+        headers={**bearer(key), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "bad_request"
+    assert "not valid JSON" in response.json()["message"]
+
+
+def test_wrong_content_type_is_415(api: TestClient, make_key: Any) -> None:
+    key = make_key("ingest")
+    response = api.post(
+        "/ingest", content=b"kind=contact", headers={**bearer(key), "Content-Type": "text/plain"}
+    )
+    assert response.status_code == 415
+    assert "application/x-ndjson" in response.json()["message"]
+
+
+def test_oversized_body_is_413_declared_or_not(settings: Settings, make_key: Any) -> None:
+    key = make_key("ingest")
+    headers = {**bearer(key), "Content-Type": "application/x-ndjson"}
+    limited = settings.model_copy(update={"ingest_max_body_bytes": 1024})
+    body = (json.dumps({"kind": "contact", "pad": "x" * 100}) + "\n").encode() * 20
+    with TestClient(create_app(limited)) as client:
+        declared = client.post("/ingest", content=body, headers=headers)
+        streamed = client.post("/ingest", content=iter([body]), headers=headers)
+    for response in (declared, streamed):
+        assert response.status_code == 413
+        assert "1024 bytes" in response.json()["message"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(settings: Settings, graph: object, redis_client: object) -> Iterator[str]:
+    """The app under a real uvicorn on a loopback port, with a 1 KiB body limit."""
+    limited = settings.model_copy(update={"ingest_max_body_bytes": 1024})
+    config = uvicorn.Config(create_app(limited), host="127.0.0.1", port=free_port(), lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{config.port}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+def test_chunked_body_cannot_bypass_the_limit(served: str, make_key: Any) -> None:
+    key = make_key("ingest")
+    sent: list[int] = []
+
+    def parts() -> Iterator[bytes]:
+        for _ in range(200):  # 200 x 100 bytes, no Content-Length: Transfer-Encoding: chunked
+            sent.append(100)
+            yield b" " * 99 + b"\n"
+
+    headers = {**bearer(key), "Content-Type": "application/x-ndjson"}
+    with httpx.Client(timeout=30) as client:
+        try:
+            response = client.post(f"{served}/ingest", content=parts(), headers=headers)
+        except httpx.TransportError:
+            pytest.fail("the server dropped the connection instead of answering 413")
+    assert response.status_code == 413
+    assert sum(sent) > 1024
+
+
+def test_keys_cli_creates_lists_and_revokes(unique_id: str, graph: GraphClient) -> None:
+    created = run_cli("keys", "create", "--name", unique_id, "--role", "read")
+    assert created.returncode == 0, created.stderr
+    text = created.stdout.strip()
+    key_id = keys.parse_key_id(text)
+    assert key_id is not None and "cannot be shown again" in created.stderr
+    listed = run_cli("keys", "list", "--json")
+    rows = {row["id"]: row for row in map(json.loads, listed.stdout.splitlines())}
+    assert rows[key_id]["name"] == unique_id and rows[key_id]["revoked_at"] is None
+    assert text.split("_", 2)[2] not in listed.stdout
+    assert "hash" not in rows[key_id]
+    table = run_cli("keys", "list").stdout
+    assert table.splitlines()[0].split() == [
+        "id",
+        "name",
+        "role",
+        "created_at",
+        "revoked_at",
+        "last_used_at",
+    ]
+    assert key_id in table
+    revoked = run_cli("keys", "revoke", key_id)
+    assert revoked.returncode == 0, revoked.stderr
+    rows = {
+        row["id"]: row
+        for row in map(json.loads, run_cli("keys", "list", "--json").stdout.splitlines())
+    }
+    assert rows[key_id]["revoked_at"] is not None
+    unknown = run_cli("keys", "revoke", "ffffffffffffffff")
+    assert unknown.returncode == 2 and "no API key" in unknown.stderr
+    bad_role = run_cli("keys", "create", "--name", unique_id, "--role", "root")
+    assert bad_role.returncode == 2 and "root" in bad_role.stderr
