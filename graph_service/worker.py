@@ -14,6 +14,7 @@ from graph_service.settings import Settings
 from identity.matching import TextSimilarity
 from ingest.actors import INGEST_QUEUE, IngestDeps, declare_actors
 from ingest.broker import create_broker
+from ingest.embeddings import load_conversation_embedder
 from ingest.resolution import ResolverConfig
 
 
@@ -35,6 +36,7 @@ def build_ingest(settings: Settings) -> tuple[Any, Any]:
             redis=Redis.from_url(settings.redis_url),
             graph=graph,
             resolver=ResolverConfig.from_settings(settings, semantic=_semantic(settings)),
+            embedder=load_conversation_embedder(settings),
         )
 
     return broker, declare_actors(broker, deps)

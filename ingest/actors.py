@@ -11,6 +11,7 @@ from redis import Redis
 
 from graph_service.db import GraphClient
 from ingest.batches import finish_chunk, load_chunk
+from ingest.embeddings import Embedder, embed_after_chunk
 from ingest.records import parse_chunk
 from ingest.resolution import ResolverConfig, store_and_resolve
 
@@ -25,6 +26,7 @@ class IngestDeps:
     redis: Redis[bytes]
     graph: GraphClient
     resolver: ResolverConfig
+    embedder: Embedder | None = None
 
 
 def process_chunk(deps: IngestDeps, chunk_id: str) -> None:
@@ -40,6 +42,8 @@ def process_chunk(deps: IngestDeps, chunk_id: str) -> None:
         counts.update(
             accepted=outcome.accepted, duplicate=outcome.duplicate, suppressed=outcome.suppressed
         )
+    # Before finish_chunk, so a finished run has its conversations embedded.
+    embed_after_chunk(deps.graph, deps.embedder)
     rejects: dict[str | bytes, str] = {
         f"{run_id}:{r.origin}:{r.line_no}": r.to_json() for r in parsed.rejections
     }
