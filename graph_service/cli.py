@@ -78,22 +78,64 @@ def worker(ctx: click.Context, threads: int | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--wait", is_flag=True, help="Return only when every record is in the graph.")
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(["auto", "jsonl", "linkedin", "google", "vcard", "csv"]),
+    default="auto",
+    show_default=True,
+    help="Format of every file; auto: by extension and header (docs/formats.md).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Column mapping (TOML) for CSV files of no known export.",
+)
+@click.option("--source", help="Source name for converted records (default per format).")
+@click.option("--progress/--no-progress", default=True, help="Progress bars on stderr.")
 @click.pass_context
 @clear_errors
-def ingest(ctx: click.Context, paths: tuple[Path, ...], wait: bool) -> None:
-    """Queue JSON Lines files (or folders of them) for ingest."""
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    wait: bool,
+    input_format: str,
+    mapping: Path | None,
+    source: str | None,
+    progress: bool,
+) -> None:
+    """Queue files for ingest: JSON Lines, LinkedIn or Google Contacts CSV, vCard, or any
+    CSV with --mapping; folders are read for all of these."""
     from redis import Redis
 
     from graph_service.worker import build_ingest
-    from ingest.submit import submit_files, wait_for_run
+    from ingest.formats import InputOptions, load_mapping, plan_inputs
+    from ingest.submit import QueueProgress, RunProgress, submit_inputs, wait_for_run
 
     settings = settings_from(ctx)
+    columns = load_mapping(mapping) if mapping is not None else None
+    options = InputOptions(format=input_format, mapping=columns, source=source)
+    plan = plan_inputs(paths, options)
     _, actor = build_ingest(settings)
     redis = Redis.from_url(settings.redis_url)
-    run_id, lines = submit_files(redis, actor, list(paths), chunk_size=settings.ingest_chunk_size)
-    click.echo(f"queued {lines} lines as run {run_id}")
+    with QueueProgress(len(plan), enabled=progress) as bar:
+        run_id, lines = submit_inputs(
+            redis,
+            actor,
+            plan,
+            chunk_size=settings.ingest_chunk_size,
+            options=options,
+            on_chunk=bar.on_chunk,
+        )
+    click.echo(f"queued {lines} lines from {len(plan)} file(s) as run {run_id}")
     if wait:
-        counts = wait_for_run(redis, run_id, timeout_s=settings.ingest_wait_timeout_s)
+        with RunProgress(lines, enabled=progress) as waiting:
+            counts = wait_for_run(
+                redis,
+                run_id,
+                timeout_s=settings.ingest_wait_timeout_s,
+                on_progress=waiting.on_progress,
+            )
         summary = " ".join(f"{k}={counts.get(k, 0)}" for k in OUTCOMES)
         click.echo(f"done: {summary}")
 
@@ -128,11 +170,14 @@ def _register_groups() -> None:
     from graph_service.keys_cli import keys_group
     from graph_service.local.cli import neo4j_group, redis_group
     from ingest.persons_cli import export_group, persons_group
+    from ingest.quarantine_cli import dead_letters_group, quarantine_group
     from ingest.synthetic.cli import demo_group
 
     for group in (neo4j_group, redis_group, demo_group, persons_group, export_group):
         main.add_command(group)
     main.add_command(keys_group)
+    main.add_command(quarantine_group)
+    main.add_command(dead_letters_group)
 
 
 _register_groups()

@@ -6,13 +6,16 @@ message carries only ids and a killed worker loses nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from redis import Redis
+from redis.client import Pipeline
 from redis.exceptions import WatchError
 
 KEY_PREFIX = "graph-service"
@@ -35,13 +38,44 @@ def quarantine_key() -> str:
     return f"{KEY_PREFIX}:quarantine"
 
 
+def quarantine_id(entry_key: str) -> str:
+    """The stable, URL-safe id of a quarantine entry: a digest of its `<run>:<source>:<line>`."""
+    return hashlib.blake2b(entry_key.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def quarantine_ids_key() -> str:
+    """The hash of quarantine id -> entry key (ids stay short whatever the origin is)."""
+    return f"{KEY_PREFIX}:quarantine:ids"
+
+
+def quarantine_index_key(run_id: str | None = None) -> str:
+    """Quarantine ids by the time they were quarantined: all of them, or one run's."""
+    return f"{KEY_PREFIX}:quarantine:index" + (f":{run_id}" if run_id else "")
+
+
+def index_rejects(pipe: Pipeline[bytes], run_id: str, keys: Iterable[str | bytes]) -> None:
+    """Queue the id and time index entries of newly quarantined keys on `pipe`."""
+    ids: dict[str | bytes, str | bytes] = {
+        quarantine_id(k if isinstance(k, str) else k.decode()): k for k in keys
+    }
+    scores: dict[str | bytes, float] = dict.fromkeys(ids, time.time())
+    pipe.hset(quarantine_ids_key(), mapping=ids)
+    pipe.zadd(quarantine_index_key(), scores)
+    pipe.zadd(quarantine_index_key(run_id), scores)
+
+
 @dataclass(frozen=True, slots=True)
 class RawLine:
-    """One input line and where it came from."""
+    """One input line and where it came from.
+
+    `errors` ((field, reason) pairs) is set when an export row could not be converted to a
+    record; `text` then holds the original row, and parsing turns it into a rejection.
+    """
 
     origin: str
     line_no: int
     text: str
+    errors: tuple[tuple[str, str], ...] = ()
 
 
 def new_run(redis: Redis[bytes]) -> str:
@@ -59,7 +93,7 @@ def seal_run(redis: Redis[bytes], run_id: str, *, chunks: int, lines: int) -> No
 def store_chunk(redis: Redis[bytes], run_id: str, lines: list[RawLine]) -> str:
     """Park a chunk's lines in Redis and return its id."""
     chunk_id = uuid.uuid4().hex
-    payload = {"run_id": run_id, "lines": [[x.origin, x.line_no, x.text] for x in lines]}
+    payload = {"run_id": run_id, "lines": [_line_entry(x) for x in lines]}
     redis.set(chunk_key(chunk_id), json.dumps(payload))
     return chunk_id
 
@@ -70,8 +104,23 @@ def load_chunk(redis: Redis[bytes], chunk_id: str) -> tuple[str, list[RawLine]] 
     if raw is None:
         return None
     payload: dict[str, Any] = json.loads(raw)
-    lines = [RawLine(origin, line_no, text) for origin, line_no, text in payload["lines"]]
+    lines = [_line_from_entry(entry) for entry in payload["lines"]]
     return payload["run_id"], lines
+
+
+def _line_entry(line: RawLine) -> list[Any]:
+    """`[origin, line_no, text]`, plus the conversion errors as a 4th element when any."""
+    entry: list[Any] = [line.origin, line.line_no, line.text]
+    if line.errors:
+        entry.append([list(error) for error in line.errors])
+    return entry
+
+
+def _line_from_entry(entry: list[Any]) -> RawLine:
+    """A parked line; chunks parked before conversion errors existed have 3 elements."""
+    origin, line_no, text, *rest = entry
+    errors = tuple((str(field), str(reason)) for field, reason in rest[0]) if rest else ()
+    return RawLine(origin, line_no, text, errors)
 
 
 def finish_chunk(
@@ -95,6 +144,7 @@ def finish_chunk(
             pipe.hincrby(run_key(run_id), "done_chunks", 1)
             if rejects:
                 pipe.hset(quarantine_key(), mapping=dict(rejects))
+                index_rejects(pipe, run_id, rejects)
             pipe.delete(key)
             pipe.execute()
         except WatchError:

@@ -107,6 +107,10 @@ def parse_line(
     `phone_regions` (source -> region) is what the resolver reads national numbers with;
     it decides whether an identity record's only phone is usable.
     """
+    if line.errors:
+        # An export row that could not be converted; its text is the original row.
+        errors = [{"field": field_path, "reason": reason} for field_path, reason in line.errors]
+        return Rejection(line.origin, line.line_no, line.text, errors)
     try:
         obj = json.loads(line.text)
     except json.JSONDecodeError as exc:

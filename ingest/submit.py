@@ -1,35 +1,45 @@
-"""Read input files into parked chunks and enqueue them; optionally wait for the result."""
+"""Read input files into parked chunks and enqueue them; optionally wait for the result.
+
+Files are planned first (format, source; see ingest/formats), so a file that cannot be
+read at all stops the command before anything is queued; then each is converted to raw
+lines and queued chunk by chunk as it is read (memory stays bounded for JSON Lines).
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from redis import Redis
+from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs in the dev extra
 
-from ingest.batches import RawLine, new_run, run_progress, seal_run, store_chunk
+from ingest.batches import OUTCOMES, RawLine, new_run, run_progress, seal_run, store_chunk
+from ingest.formats import (
+    InputFile,
+    InputOptions,
+    convert_file,
+    iter_input_files,
+    plan_inputs,
+)
+
+__all__ = [
+    "QueueProgress",
+    "RunProgress",
+    "chunked",
+    "iter_input_files",
+    "submit_files",
+    "submit_inputs",
+    "wait_for_run",
+]
 
 # Seconds between progress polls while waiting.
 POLL_S = 0.5
-
-
-def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and every *.jsonl under folders, in a stable order."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.jsonl") if "truth" not in p.parts)
-        else:
-            yield path
-
-
-def iter_lines(path: Path) -> Iterator[RawLine]:
-    """Non-blank lines of a JSON Lines file; a BOM is tolerated, bad bytes are replaced."""
-    with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
-        for line_no, text in enumerate(handle, start=1):
-            if text.strip():
-                yield RawLine(str(path), line_no, text.rstrip("\n"))
+# Called after each queued chunk with the file it came from (progress display).
+ChunkHook = Callable[[InputFile, list[RawLine]], None]
+# Called after each poll while waiting, with the run's counts so far.
+ProgressHook = Callable[[dict[str, int]], None]
 
 
 def chunked(lines: Iterable[RawLine], size: int) -> Iterator[list[RawLine]]:
@@ -45,30 +55,106 @@ def chunked(lines: Iterable[RawLine], size: int) -> Iterator[list[RawLine]]:
 
 
 def submit_files(
-    redis: Redis[bytes], actor: Any, paths: list[Path], *, chunk_size: int
+    redis: Redis[bytes],
+    actor: Any,
+    paths: list[Path],
+    *,
+    chunk_size: int,
+    options: InputOptions | None = None,
 ) -> tuple[str, int]:
-    """Park and enqueue every chunk as it is read (memory stays bounded).
+    """Plan, park and enqueue every file's records; returns the run id and the line count."""
+    chosen = options or InputOptions()
+    plan = plan_inputs(paths, chosen)
+    return submit_inputs(redis, actor, plan, chunk_size=chunk_size, options=chosen)
 
-    Returns the run id and the line count.
+
+def submit_inputs(
+    redis: Redis[bytes],
+    actor: Any,
+    plan: list[InputFile],
+    *,
+    chunk_size: int,
+    options: InputOptions,
+    on_chunk: ChunkHook | None = None,
+) -> tuple[str, int]:
+    """Park and enqueue every chunk of planned files as it is read.
+
+    Returns the run id and the line count (records and rows that could not be converted).
     """
     run_id = new_run(redis)
     chunks = lines = 0
-    for path in iter_input_files(paths):
-        for chunk in chunked(iter_lines(path), chunk_size):
+    for item in plan:
+        for chunk in chunked(convert_file(item, options.mapping), chunk_size):
             actor.send(store_chunk(redis, run_id, chunk))
             chunks += 1
             lines += len(chunk)
+            if on_chunk is not None:
+                on_chunk(item, chunk)
     seal_run(redis, run_id, chunks=chunks, lines=lines)
     return run_id, lines
 
 
-def wait_for_run(redis: Redis[bytes], run_id: str, *, timeout_s: float) -> dict[str, int]:
+def wait_for_run(
+    redis: Redis[bytes],
+    run_id: str,
+    *,
+    timeout_s: float,
+    on_progress: ProgressHook | None = None,
+) -> dict[str, int]:
     """Block until every chunk of the run is processed; returns the counts."""
     deadline = time.monotonic() + timeout_s
     while True:
         progress = run_progress(redis, run_id)
+        if on_progress is not None:
+            on_progress(progress)
         if "chunks" in progress and progress["done_chunks"] >= progress["chunks"]:
             return progress
         if time.monotonic() > deadline:
             raise TimeoutError(f"ingest run {run_id} not finished after {timeout_s:g}s")
         time.sleep(POLL_S)
+
+
+class QueueProgress:
+    """A progress bar of records queued (count and rate), with files done and rows that
+    could not be converted; use as a context manager and pass `on_chunk` to submit_inputs."""
+
+    def __init__(self, files: int, *, enabled: bool = True) -> None:
+        self._files = files
+        self._seen: set[Path] = set()
+        self._unconverted = 0
+        self._bar = tqdm(unit="rec", desc="queueing", disable=not enabled, dynamic_ncols=True)
+
+    def __enter__(self) -> QueueProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.close()
+
+    def on_chunk(self, item: InputFile, chunk: list[RawLine]) -> None:
+        """Count a queued chunk."""
+        self._seen.add(item.path)
+        self._unconverted += sum(1 for line in chunk if line.errors)
+        self._bar.set_postfix(
+            file=f"{len(self._seen)}/{self._files}", unconverted=self._unconverted, refresh=False
+        )
+        self._bar.update(len(chunk))
+
+
+class RunProgress:
+    """A progress bar of a run's records processed, the outcomes in its postfix; pass
+    `on_progress` to wait_for_run."""
+
+    def __init__(self, total: int, *, enabled: bool = True) -> None:
+        self._bar = tqdm(total=total, unit="rec", desc="processing", disable=not enabled)
+
+    def __enter__(self) -> RunProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.close()
+
+    def on_progress(self, counts: dict[str, int]) -> None:
+        """Move the bar to the records processed so far."""
+        done = sum(counts.get(outcome, 0) for outcome in OUTCOMES)
+        self._bar.set_postfix({k: counts.get(k, 0) for k in OUTCOMES}, refresh=False)
+        self._bar.update(done - self._bar.n)
