@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     ingest_wait_timeout_s: float = 3600.0
     # Largest request body POST /ingest accepts (413 beyond it), counted as it streams in.
     ingest_max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    # Ingest actor: retries before a chunk's message is dead-lettered, seconds one chunk may
+    # run before it is interrupted (and retried), backoff between retries (ms, doubling).
+    ingest_max_retries: int = Field(default=10, ge=0, le=1000)
+    ingest_time_limit_s: float = Field(default=600.0, gt=0)
+    ingest_min_backoff_ms: int = Field(default=1000, ge=1)
+    ingest_max_backoff_ms: int = Field(default=60_000, ge=1)
+    # Worker Prometheus metrics at http://host:port/metrics; port 0 serves none.
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
     # Identity resolution: match threshold in bits of Fellegi-Sunter evidence, the region
     # to read national phone numbers in per source (JSON, e.g. {"support": "US"}), the
     # secret salt of suppression hashes (set your own in production), and the largest

@@ -11,8 +11,13 @@ from redis import Redis
 
 from graph_service.db import GraphClient, create_driver
 from graph_service.settings import Settings
+from graph_service.worker_metrics import (
+    WorkerMetrics,
+    create_worker_metrics,
+    serve_worker_metrics,
+)
 from identity.matching import TextSimilarity
-from ingest.actors import INGEST_QUEUE, IngestDeps, declare_actors
+from ingest.actors import INGEST_QUEUE, IngestDeps, declare_actors, ingest_actor_options
 from ingest.broker import create_broker
 from ingest.embeddings import load_conversation_embedder
 from ingest.resolution import ResolverConfig
@@ -26,8 +31,8 @@ def _semantic(settings: Settings) -> TextSimilarity | None:
     return SentenceSimilarity.load(settings.embedding_model, settings.embedding_device)
 
 
-def build_ingest(settings: Settings) -> tuple[Any, Any]:
-    """The broker and the ingest actor, wired to lazily built dependencies."""
+def build_ingest(settings: Settings, *, metrics: WorkerMetrics | None = None) -> tuple[Any, Any]:
+    """The broker and the ingest actor, wired to lazily built dependencies (and metrics)."""
     broker = create_broker(settings)
 
     def deps() -> IngestDeps:
@@ -39,12 +44,18 @@ def build_ingest(settings: Settings) -> tuple[Any, Any]:
             embedder=load_conversation_embedder(settings),
         )
 
-    return broker, declare_actors(broker, deps)
+    options = ingest_actor_options(settings)
+    return broker, declare_actors(broker, deps, options=options, metrics=metrics)
 
 
 def run_worker(settings: Settings, *, threads: int) -> None:
     """Consume the ingest queue until SIGINT or SIGTERM."""
-    broker, _ = build_ingest(settings)
+    metrics = create_worker_metrics()
+    broker, _ = build_ingest(settings, metrics=metrics)
+    server = None
+    if settings.worker_metrics_port:
+        host, port = settings.worker_metrics_host, settings.worker_metrics_port
+        server, _ = serve_worker_metrics(metrics, host=host, port=port)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -55,3 +66,5 @@ def run_worker(settings: Settings, *, threads: int) -> None:
     finally:
         worker.stop()
         broker.close()
+        if server is not None:
+            server.shutdown()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dramatiq
 from redis import Redis
@@ -14,6 +14,10 @@ from ingest.batches import finish_chunk, load_chunk
 from ingest.embeddings import Embedder, embed_after_chunk
 from ingest.records import parse_chunk
 from ingest.resolution import ResolverConfig, store_and_resolve
+
+if TYPE_CHECKING:
+    from graph_service.settings import Settings
+    from graph_service.worker_metrics import WorkerMetrics
 
 # Queue the ingest actors listen on.
 INGEST_QUEUE = "ingest"
@@ -29,11 +33,14 @@ class IngestDeps:
     embedder: Embedder | None = None
 
 
-def process_chunk(deps: IngestDeps, chunk_id: str) -> None:
-    """Parse, store and account one parked chunk; a second delivery does nothing."""
+def process_chunk(deps: IngestDeps, chunk_id: str) -> dict[str, int] | None:
+    """Parse, store and account one parked chunk and return its counts.
+
+    A second delivery does nothing and returns None.
+    """
     loaded = load_chunk(deps.redis, chunk_id)
     if loaded is None:
-        return
+        return None
     run_id, lines = loaded
     parsed = parse_chunk(lines, deps.resolver.phone_regions)
     counts = {"accepted": 0, "duplicate": 0, "suppressed": 0, "rejected": len(parsed.rejections)}
@@ -47,17 +54,50 @@ def process_chunk(deps: IngestDeps, chunk_id: str) -> None:
     rejects: dict[str | bytes, str] = {
         f"{run_id}:{r.origin}:{r.line_no}": r.to_json() for r in parsed.rejections
     }
-    finish_chunk(deps.redis, run_id=run_id, chunk_id=chunk_id, counts=counts, rejects=rejects)
+    done = finish_chunk(
+        deps.redis, run_id=run_id, chunk_id=chunk_id, counts=counts, rejects=rejects
+    )
+    return counts if done else None
 
 
-def declare_actors(broker: dramatiq.Broker, deps_factory: Callable[[], IngestDeps]) -> Any:
-    """Declare the ingest actor on `broker`; dependencies are built on first use in the worker."""
+def ingest_actor_options(settings: Settings) -> dict[str, int]:
+    """The ingest actor's retry and time-limit options (dramatiq's names, milliseconds)."""
+    return {
+        "max_retries": settings.ingest_max_retries,
+        "time_limit": int(settings.ingest_time_limit_s * 1000),
+        "min_backoff": settings.ingest_min_backoff_ms,
+        "max_backoff": settings.ingest_max_backoff_ms,
+    }
+
+
+def declare_actors(
+    broker: dramatiq.Broker,
+    deps_factory: Callable[[], IngestDeps],
+    *,
+    options: dict[str, Any] | None = None,
+    metrics: WorkerMetrics | None = None,
+) -> Any:
+    """Declare the ingest actor on `broker`; dependencies are built on first use in the worker.
+
+    `options` (retries, time limit, backoff) override the broker's defaults; `metrics`,
+    when given, counts chunks and record outcomes. Exceptions propagate, so dramatiq
+    retries the message and dead-letters it once retries are exhausted.
+    """
     cache: list[IngestDeps] = []
 
-    def ingest_chunk(chunk_id: str) -> None:
+    def run(chunk_id: str) -> dict[str, int] | None:
         if not cache:
             cache.append(deps_factory())
-        process_chunk(cache[0], chunk_id)
+        return process_chunk(cache[0], chunk_id)
 
-    decorate = dramatiq.actor(broker=broker, queue_name=INGEST_QUEUE, actor_name="ingest_chunk")
+    def ingest_chunk(chunk_id: str) -> None:
+        if metrics is None:
+            run(chunk_id)
+            return
+        with metrics.track_chunk() as tracker:
+            tracker.record(run(chunk_id))
+
+    decorate = dramatiq.actor(
+        broker=broker, queue_name=INGEST_QUEUE, actor_name="ingest_chunk", **(options or {})
+    )
     return decorate(ingest_chunk)
