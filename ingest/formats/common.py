@@ -179,7 +179,9 @@ def row_id(cells: Mapping[str, str]) -> str:
     """A source id for a row without a natural key: a hash of its non-empty cells by column,
     normalised (Unicode NFC, white space collapsed), so column order and padding do not count.
     """
-    return content_id(f"{key.strip()}={value}" for key, value in cells.items() if value.strip())
+    return content_id(
+        f"{key.strip()}={value.strip()}" for key, value in cells.items() if value.strip()
+    )
 
 
 def content_id(parts: Iterable[str]) -> str:
