@@ -4,8 +4,10 @@ dramatiq's Redis broker moves a message whose retries are exhausted to a dead-le
 (`dramatiq/brokers/redis/dispatch.lua`, command `nack`):
 
 * `<namespace>:<queue>.XQ` sorted set: Redis message id -> when it was dead-lettered (ms);
-* `<namespace>:<queue>.XQ.msgs` hash: Redis message id -> the encoded message, whose
-  options hold `retries` and the last `traceback` (written by the Retries middleware).
+* `<namespace>:<queue>.XQ.msgs` hash: Redis message id -> the encoded message as it was
+  last enqueued: its options hold `retries` (retries made) and the `traceback` of the
+  failure that caused the last retry (the Retries middleware writes both before a retry;
+  the final failure is not stored, and a message never retried has no traceback).
 
 The broker drops dead letters older than its `dead_message_ttl` (7 days by default) during
 its occasional queue maintenance. A message carries only a chunk id and the chunk's lines
@@ -37,7 +39,7 @@ class DeadLetterError(GraphServiceError):
 
 @dataclass(frozen=True, slots=True)
 class DeadLetter:
-    """A message that exhausted its retries, and why."""
+    """A message that exhausted its retries, and why (`reason`: the last recorded failure)."""
 
     id: str
     message_id: str
