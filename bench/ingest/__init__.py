@@ -1,0 +1,1 @@
+"""Ingest benchmarks: conversation embeddings against a plain SentenceTransformer.encode."""

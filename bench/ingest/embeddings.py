@@ -1,0 +1,304 @@
+"""Conversation-embedding benchmark: our Embedder per backend against a plain
+`SentenceTransformer(model).encode(texts)` of the same texts, in the same run.
+
+The texts are the conversation texts of a synthetic world (the project's generator,
+seed 42). Every measurement runs in a fresh child process, so its peak RSS is its own:
+it loads the model, warms it on the first WARMUP texts (the plain peer too), then encodes
+every text once, timed. Cosine is taken against the plain encode's vectors. With
+`--graph` the workers' embedder also runs end to end on the local Neo4j: N Conversation
+nodes (ids under a bench prefix) are created, embedded by `embed_pending` (read, encode,
+write, vector index), timed, and removed again.
+
+Run: `.venv/bin/python -m bench.ingest.embeddings --texts 20000 [--graph]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import resource
+import sys
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "results" / "ingest-embeddings.json"
+WORK = ROOT / "bench" / "work" / "embeddings"
+SEED = 42
+# Texts encoded before timing starts (kernel selection, allocator warm-up), both sides.
+WARMUP = 256
+# Conversation nodes written per transaction when the graph run sets up and cleans up.
+FIXTURE_BATCH = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One measured configuration of our Embedder."""
+
+    name: str
+    backend: str
+    dedupe: bool = False
+    threads: int = 0
+    batch_size: int = 64
+
+
+# Configurations measured by default; `auto+dedupe` is what the workers run.
+RUNS = {
+    "torch": Run("torch", "torch"),
+    "torch-bf16": Run("torch-bf16", "torch-bf16"),
+    "torch-int8": Run("torch-int8", "torch-int8"),
+    "torch-fp16": Run("torch-fp16", "torch-fp16"),
+    "onnx": Run("onnx", "onnx"),
+    "torch-bf16-1thread": Run("torch-bf16-1thread", "torch-bf16", threads=1),
+    "auto+dedupe": Run("auto+dedupe", "auto", dedupe=True),
+}
+DEFAULT_RUNS = ("torch", "torch-bf16", "torch-int8", "onnx", "auto+dedupe")
+
+
+def conversation_texts(count: int) -> list[str]:
+    """The first `count` conversation texts of seed-42 worlds, grown until there are enough."""
+    from ingest.synthetic.writer import generate_world
+
+    people = max(100, count // 3)
+    while True:
+        world = WORK / f"world-{people}-{SEED}"
+        if not (world / "manifest.json").exists():
+            generate_world(people=people, seed=SEED, out_dir=world, workers=2)
+        texts = _texts_in(world)
+        if len(texts) >= count:
+            return texts[:count]
+        people *= 2
+
+
+def _texts_in(world: Path) -> list[str]:
+    texts: list[str] = []
+    for path in sorted(world.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                if record.get("kind") == "conversation" and record.get("text"):
+                    texts.append(record["text"])
+    return texts
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (ru_maxrss is KiB on Linux)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _plain_encoder() -> Callable[[list[str]], Any]:
+    from sentence_transformers import SentenceTransformer
+
+    from ingest.text_similarity import bundled_model_path
+
+    model = SentenceTransformer(bundled_model_path())
+    return lambda texts: model.encode(texts)
+
+
+def _our_encoder(run: Run) -> Callable[[list[str]], Any]:
+    from graph_service.settings import EmbeddingBackend
+    from ingest.embeddings import Embedder, EmbedderConfig, resolve_backend, resolve_device
+
+    device = resolve_device(None)
+    backend = resolve_backend(EmbeddingBackend(run.backend), device)
+    config = EmbedderConfig(
+        model="", device=device, backend=backend, batch_size=run.batch_size, threads=run.threads
+    )
+    return Embedder.load(config, dedupe=run.dedupe).encode
+
+
+def measure(run: Run | None, texts_file: str, vectors_file: str) -> dict[str, Any]:
+    """Child process: load, warm up, encode every text once (timed), save the vectors."""
+    texts: list[str] = json.loads(Path(texts_file).read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    encode = _plain_encoder() if run is None else _our_encoder(run)
+    load_s = time.perf_counter() - started
+    encode(texts[:WARMUP])
+    load_before = os.getloadavg()[0]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    vectors = np.asarray(encode(texts), dtype=np.float32)
+    seconds = time.perf_counter() - started
+    np.save(vectors_file, vectors)
+    return {
+        "texts_per_s": round(len(texts) / seconds, 1),
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(time.process_time() - cpu_started, 2),
+        "load_s": round(load_s, 2),
+        "peak_rss_mb": peak_rss_mb(),
+        "loadavg_1m_before": round(load_before, 2),
+        "loadavg_1m_after": round(os.getloadavg()[0], 2),
+    }
+
+
+def _in_child(func: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        result: dict[str, Any] = pool.submit(func, *args).result()
+    return result
+
+
+def cosines(vectors: np.ndarray[Any, Any], reference: np.ndarray[Any, Any]) -> dict[str, float]:
+    """Minimum and mean row-wise cosine between two matrices of the same texts."""
+    a = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    b = reference / np.linalg.norm(reference, axis=1, keepdims=True)
+    values = np.sum(a * b, axis=1)
+    return {
+        "cosine_min": round(float(values.min()), 5),
+        "cosine_mean": round(float(values.mean()), 6),
+    }
+
+
+def onnx_missing() -> list[str]:
+    """Packages sentence-transformers' ONNX backend needs that are not installed."""
+    from ingest.embeddings import ONNX_PACKAGES
+
+    return [name for name in ONNX_PACKAGES if importlib.util.find_spec(name) is None]
+
+
+def compare_backends(texts: Sequence[str], runs: Sequence[Run] | None = None) -> dict[str, Any]:
+    """The plain peer, then each run of ours, on `texts`, each in its own process: texts/s,
+    ratio to plain, cosine to the plain vectors, peak RSS. Used by bench.ingest.run too."""
+    runs = [RUNS[name] for name in DEFAULT_RUNS] if runs is None else runs
+    WORK.mkdir(parents=True, exist_ok=True)
+    texts_file = WORK / f"texts-{len(texts)}.json"
+    texts_file.write_text(json.dumps(list(texts)), encoding="utf-8")
+    reference_file = WORK / "vectors-plain.npy"
+    plain = _in_child(measure, None, str(texts_file), str(reference_file))
+    print(f"{'plain encode':>20}       {plain['texts_per_s']:>8.1f} texts/s", flush=True)
+    reference = np.load(reference_file)
+    results = []
+    for run in runs:
+        if run.backend == "onnx" and (missing := onnx_missing()):
+            results.append({**asdict(run), "skipped": f"not installed: {', '.join(missing)}"})
+            print(f"{run.name:>20} skipped: {', '.join(missing)} not installed", flush=True)
+            continue
+        vectors_file = WORK / f"vectors-{run.name}-{run.batch_size}.npy"
+        result = _in_child(measure, run, str(texts_file), str(vectors_file))
+        result["ratio_to_plain"] = round(result["texts_per_s"] / plain["texts_per_s"], 2)
+        result.update(cosines(np.load(vectors_file), reference))
+        results.append({**asdict(run), **result})
+        print(_line(run.name, run.batch_size, result), flush=True)
+    return {
+        "texts": len(texts),
+        "unique_texts": len(set(texts)),
+        "mean_chars": round(sum(map(len, texts)) / max(len(texts), 1), 1),
+        "warmup_texts": WARMUP,
+        "plain": plain,
+        "ours": results,
+    }
+
+
+def _line(name: str, batch_size: int, result: dict[str, Any]) -> str:
+    return (
+        f"{name:>20} bs{batch_size:<4} {result['texts_per_s']:>8.1f} texts/s  "
+        f"x{result['ratio_to_plain']:<5} cos min {result['cosine_min']:.4f} "
+        f"mean {result['cosine_mean']:.5f}  rss {result['peak_rss_mb']} MB  "
+        f"load {result['loadavg_1m_before']}"
+    )
+
+
+def bench_graph(texts_file: str) -> dict[str, Any]:
+    """Child process: embed_pending end to end on the local Neo4j, on nodes it creates."""
+    from graph_service.db import GraphClient, create_driver
+    from graph_service.settings import Settings
+    from ingest.embeddings import embed_pending, load_conversation_embedder
+
+    texts: list[str] = json.loads(Path(texts_file).read_text(encoding="utf-8"))
+    settings = Settings()
+    graph = GraphClient.for_settings(create_driver(settings), settings)
+    embedder = load_conversation_embedder(settings)
+    assert embedder is not None, "GRAPH_CONVERSATION_EMBEDDINGS is off"
+    embedder.encode(texts[:WARMUP])
+    prefix = f"bench-embeddings-{uuid.uuid4().hex[:8]}-"
+    ids = [f"{prefix}{index}" for index in range(len(texts))]
+    try:
+        rows = [{"id": i, "text": t} for i, t in zip(ids, texts, strict=True)]
+        for start in range(0, len(rows), FIXTURE_BATCH):
+            batch = rows[start : start + FIXTURE_BATCH]
+            graph.write("embeddings/fixture_conversations", rows=batch)
+        started = time.perf_counter()
+        stored = embed_pending(graph, embedder, id_prefix=prefix)
+        seconds = time.perf_counter() - started
+        idle_started = time.perf_counter()
+        again = embed_pending(graph, embedder, id_prefix=prefix)
+        idle_s = time.perf_counter() - idle_started
+    finally:
+        for start in range(0, len(ids), FIXTURE_BATCH):
+            graph.write("embeddings/fixture_delete", ids=ids[start : start + FIXTURE_BATCH])
+    return {
+        "backend": str(embedder.config.backend),
+        "conversations": stored,
+        "seconds": round(seconds, 2),
+        "conversations_per_s": round(stored / seconds, 1),
+        "second_call_embedded": again,
+        "second_call_s": round(idle_s, 3),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    import sentence_transformers
+    import torch
+
+    from ingest.embeddings import BF16_CPU_FLAGS, read_cpu_flags
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "native_bf16": sorted(read_cpu_flags() & BF16_CPU_FLAGS),
+        "cuda": torch.cuda.is_available(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "sentence_transformers": sentence_transformers.__version__,
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return platform.machine()
+    for line in cpuinfo.splitlines():
+        if line.startswith("model name"):
+            return line.partition(":")[2].strip()
+    return platform.machine()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Parse arguments, run the benchmark, print and write the results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--texts", type=int, default=20_000)
+    parser.add_argument("--runs", nargs="+", choices=sorted(RUNS), default=list(DEFAULT_RUNS))
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[64])
+    parser.add_argument("--graph", action="store_true", help="also embed_pending on Neo4j")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    texts = conversation_texts(args.texts)
+    runs = [replace(RUNS[name], batch_size=size) for name in args.runs for size in args.batch_sizes]
+    report: dict[str, Any] = {
+        "benchmark": "conversation embeddings",
+        "machine": machine(),
+        "seed": SEED,
+        **compare_backends(texts, runs),
+    }
+    if args.graph:
+        report["graph"] = _in_child(bench_graph, str(WORK / f"texts-{len(texts)}.json"))
+        print(f"graph: {report['graph']}", flush=True)
+    report["command"] = "python -m bench.ingest.embeddings " + " ".join(argv or sys.argv[1:])
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
