@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,14 @@ from graph_service.keys import ANY_ROLE, INGEST_ROLES, Principal, error_response
 from graph_service.settings import Settings
 from graph_service.worker import build_ingest
 from ingest.batches import OUTCOMES, RawLine, new_run, run_progress, seal_run, store_chunk
+from ingest.quarantine import (
+    QuarantineError,
+    get_quarantined,
+    list_quarantined,
+    normalise_payload,
+    purge_quarantined,
+    retry_quarantined,
+)
 from ingest.submit import chunked
 
 logger = logging.getLogger(__name__)
@@ -35,6 +44,9 @@ JSON_TYPE = "application/json"
 NDJSON_TYPE = "application/x-ndjson"
 # Batch ids are new_run's uuid4 hex; anything else cannot name a batch.
 _BATCH_ID_RE = re.compile(r"[0-9a-f]{32}")
+# Quarantined records per GET /quarantine page: by default, and at most.
+QUARANTINE_PAGE = 50
+MAX_QUARANTINE_PAGE = 500
 
 
 class BodyError(Exception):
@@ -126,10 +138,10 @@ def too_large(limit: int) -> BodyError:
     )
 
 
-def lines_from_json(body: bytes, origin: str) -> list[RawLine]:
-    """One line per record of a JSON object (one record) or array (several records)."""
+def load_json(body: bytes) -> Any:
+    """The body as JSON; BodyError 400 naming where and why it cannot be read."""
     try:
-        parsed = json.loads(body.decode("utf-8-sig"))
+        return json.loads(body.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise BodyError(400, "bad_request", f"body is not UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -139,6 +151,11 @@ def lines_from_json(body: bytes, origin: str) -> list[RawLine]:
         ) from None
     except RecursionError:
         raise BodyError(400, "bad_request", "body is not valid JSON: nested too deeply") from None
+
+
+def lines_from_json(body: bytes, origin: str) -> list[RawLine]:
+    """One line per record of a JSON object (one record) or array (several records)."""
+    parsed = load_json(body)
     if isinstance(parsed, dict):
         parsed = [parsed]
     if not isinstance(parsed, list):
@@ -210,7 +227,8 @@ async def post_ingest(request: Request, principal: Principal) -> Response:
     try:
         media_type = media_type_of(request.headers.get("content-type"))
         body = await read_body(request, gateway.max_body_bytes)
-        lines = parse_body(body, media_type, origin=f"http/{principal.key_id}")
+        # Parsing up to the body limit is CPU work: keep it off the event loop.
+        lines = await run_in_threadpool(parse_body, body, media_type, f"http/{principal.key_id}")
     except BodyError as exc:
         return error_response(exc.status, exc.code, exc.message)
     try:
@@ -241,9 +259,150 @@ async def get_ingest(request: Request, principal: Principal) -> Response:
     return JSONResponse(progress_body(batch_id, progress))
 
 
+# --- the quarantine (ingest.quarantine over HTTP) -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RetryRequest:
+    """What POST /quarantine/retry asks for: ids (None: every record) and edited payloads."""
+
+    ids: list[str] | None
+    payloads: dict[str, str]
+
+
+def parse_page(query: Mapping[str, str]) -> tuple[str | None, int, int]:
+    """`(run_id, limit, cursor)` of GET /quarantine; BodyError 400 naming a bad parameter."""
+    run_id = query.get("run_id") or None
+    if run_id is not None and not _BATCH_ID_RE.fullmatch(run_id):
+        raise BodyError(400, "bad_request", "run_id: not a batch id")
+    limit = _int_param(query, "limit", QUARANTINE_PAGE, 1, MAX_QUARANTINE_PAGE)
+    cursor = _int_param(query, "cursor", 0, 0, None)
+    return run_id, limit, cursor
+
+
+def _int_param(
+    query: Mapping[str, str], name: str, default: int, low: int, high: int | None
+) -> int:
+    raw = query.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        bounds = f"{low}..{high}" if high is not None else f">= {low}"
+        raise BodyError(400, "bad_request", f"{name}: must be a whole number {bounds}")
+    return int(raw)
+
+
+def parse_retry(body: bytes) -> RetryRequest:
+    """`{"ids": [...]}` or `{"all": true}`, with optional `{"payloads": {id: text}}`."""
+    obj = load_json(body)
+    if not isinstance(obj, dict):
+        raise BodyError(400, "bad_request", 'body must be {"ids": [...]} or {"all": true}')
+    ids, every = obj.get("ids"), obj.get("all") is True
+    if every == (ids is not None):
+        raise BodyError(400, "bad_request", 'give either "ids" or "all": true, not both')
+    if ids is not None and (
+        not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids)
+    ):
+        raise BodyError(400, "bad_request", "ids: must be a non-empty list of strings")
+    payloads = obj.get("payloads", {})
+    if not isinstance(payloads, dict) or not all(isinstance(v, str) for v in payloads.values()):
+        raise BodyError(400, "bad_request", "payloads: must map record ids to record text")
+    if ids is not None and not set(payloads) <= set(ids):
+        raise BodyError(400, "bad_request", "payloads: names a record not in ids")
+    edits = {qid: normalise_payload(text) for qid, text in payloads.items()}
+    return RetryRequest(ids=list(ids) if ids is not None else None, payloads=edits)
+
+
+def _quarantine_error(exc: QuarantineError, *, status: int) -> Response:
+    return error_response(status, "not_found" if status == 404 else "conflict", str(exc))
+
+
+@requires_key(INGEST_ROLES)
+async def list_quarantine(request: Request, principal: Principal) -> Response:
+    """A page of quarantined records, oldest first, and the cursor of the next page."""
+    try:
+        run_id, limit, cursor = parse_page(request.query_params)
+    except BodyError as exc:
+        return error_response(exc.status, exc.code, exc.message)
+    redis = _gateway(request).redis
+    try:
+        records, next_cursor = await run_in_threadpool(
+            lambda: list_quarantined(redis, run_id=run_id, limit=limit, cursor=cursor)
+        )
+    except RedisError as exc:
+        return _queue_unavailable(exc)
+    body = {"records": [r.to_dict() for r in records], "next_cursor": next_cursor}
+    return JSONResponse(body)
+
+
+@requires_key(INGEST_ROLES)
+async def get_quarantine(request: Request, principal: Principal) -> Response:
+    """One quarantined record: payload, errors, origin, retries; 404 when unknown."""
+    qid = request.path_params["qid"]
+    try:
+        record = await run_in_threadpool(get_quarantined, _gateway(request).redis, qid)
+    except RedisError as exc:
+        return _queue_unavailable(exc)
+    if record is None:
+        return error_response(404, "not_found", "no such quarantined record")
+    return JSONResponse(record.to_dict())
+
+
+@requires_key(INGEST_ROLES)
+async def retry_quarantine(request: Request, principal: Principal) -> Response:
+    """Re-queue records as a new batch: 202 as POST /ingest; 404 naming unknown ids."""
+    gateway = _gateway(request)
+    try:
+        media_type_of(request.headers.get("content-type"))
+        retry = parse_retry(await read_body(request, gateway.max_body_bytes))
+    except BodyError as exc:
+        return error_response(exc.status, exc.code, exc.message)
+    try:
+        batch_id = await run_in_threadpool(
+            lambda: retry_quarantined(
+                gateway.redis,
+                gateway.actor,
+                retry.ids,
+                chunk_size=gateway.chunk_size,
+                payloads=retry.payloads,
+            )
+        )
+        lines = (await run_in_threadpool(gateway.progress, batch_id)).get("lines", 0)
+    except QuarantineError as exc:
+        return _quarantine_error(exc, status=404 if retry.ids is not None else 409)
+    except RedisError as exc:
+        return _queue_unavailable(exc)
+    status_url = request.url_for("ingest_status", batch_id=batch_id).path
+    logger.info("key %s retried %d quarantined lines as %s", principal.key_id, lines, batch_id)
+    return JSONResponse(
+        {"batch_id": batch_id, "lines": lines, "status_url": status_url},
+        status_code=202,
+        headers={"Location": status_url},
+    )
+
+
+@requires_key(INGEST_ROLES)
+async def delete_quarantine(request: Request, principal: Principal) -> Response:
+    """Delete one quarantined record for good; 404 when unknown."""
+    qid = request.path_params["qid"]
+    try:
+        await run_in_threadpool(purge_quarantined, _gateway(request).redis, [qid])
+    except QuarantineError as exc:
+        return _quarantine_error(exc, status=404)
+    except RedisError as exc:
+        return _queue_unavailable(exc)
+    logger.info("key %s purged quarantined record %s", principal.key_id, qid)
+    return JSONResponse({"id": qid, "purged": True})
+
+
 def ingest_routes() -> list[Route]:
-    """The ingest routes, for the app factory."""
+    """The ingest and quarantine routes, for the app factory."""
     return [
         Route("/ingest", post_ingest, methods=["POST"]),
         Route("/ingest/{batch_id}", get_ingest, methods=["GET"], name="ingest_status"),
+        Route("/quarantine", list_quarantine, methods=["GET"]),
+        # Before /quarantine/{qid}, so "retry" is never taken for an id.
+        Route("/quarantine/retry", retry_quarantine, methods=["POST"]),
+        Route("/quarantine/{qid}", get_quarantine, methods=["GET"]),
+        Route("/quarantine/{qid}", delete_quarantine, methods=["DELETE"]),
     ]

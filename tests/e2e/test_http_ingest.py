@@ -295,3 +295,73 @@ def test_keys_cli_creates_lists_and_revokes(unique_id: str, graph: GraphClient) 
     assert unknown.returncode == 2 and "no API key" in unknown.stderr
     bad_role = run_cli("keys", "create", "--name", unique_id, "--role", "root")
     assert bad_role.returncode == 2 and "root" in bad_role.stderr
+
+
+@pytest.mark.slow
+def test_quarantine_list_show_retry_and_delete(
+    api: TestClient, make_key: Any, worker: object, unique_id: str
+) -> None:
+    key = make_key("ingest")
+    fixed = contact(unique_id, "1", f"{unique_id}@example.com")
+    broken = [{**fixed, "observed_at": "yesterday"}, {**fixed, "source_id": "2", "kind": "nope"}]
+    posted = api.post("/ingest", json=broken, headers=bearer(key))
+    assert posted.status_code == 202, posted.text
+    batch = posted.json()["batch_id"]
+    assert wait_done(api, posted.json()["status_url"], key)["rejected"] == 2
+
+    first_page = api.get("/quarantine", params={"run_id": batch, "limit": 1}, headers=bearer(key))
+    assert first_page.status_code == 200, first_page.text
+    assert first_page.json()["next_cursor"] == 1
+    second_page = api.get(
+        "/quarantine", params={"run_id": batch, "cursor": 1}, headers=bearer(key)
+    ).json()
+    assert second_page["next_cursor"] is None
+    records = {r["line_no"]: r for r in first_page.json()["records"] + second_page["records"]}
+    assert [json.loads(records[n]["payload"]) for n in (1, 2)] == broken
+    assert records[1]["errors"][0]["field"] == "observed_at"
+    assert records[2]["errors"][0]["field"] == "kind"
+    shown = api.get(f"/quarantine/{records[1]['id']}", headers=bearer(key))
+    assert shown.json() == records[1]
+
+    retry = api.post(
+        "/quarantine/retry",
+        json={"ids": [records[1]["id"]], "payloads": {records[1]["id"]: json.dumps(fixed)}},
+        headers=bearer(key),
+    )
+    assert retry.status_code == 202, retry.text
+    assert retry.json()["lines"] == 1
+    retried = wait_done(api, retry.json()["status_url"], key)
+    assert (retried["accepted"], retried["rejected"]) == (1, 0)
+    assert api.get(f"/quarantine/{records[1]['id']}", headers=bearer(key)).status_code == 404
+
+    deleted = api.delete(f"/quarantine/{records[2]['id']}", headers=bearer(key))
+    assert deleted.status_code == 200, deleted.text
+    assert deleted.json() == {"id": records[2]["id"], "purged": True}
+    assert api.delete(f"/quarantine/{records[2]['id']}", headers=bearer(key)).status_code == 404
+    left = api.get("/quarantine", params={"run_id": batch}, headers=bearer(key)).json()
+    assert left == {"records": [], "next_cursor": None}
+
+
+def test_quarantine_needs_an_ingest_or_admin_key(api: TestClient, make_key: Any) -> None:
+    reader = bearer(make_key("read"))
+    calls = [
+        ("GET", "/quarantine", None),
+        ("GET", "/quarantine/abc", None),
+        ("POST", "/quarantine/retry", {"ids": ["abc"]}),
+        ("DELETE", "/quarantine/abc", None),
+    ]
+    for method, path, body in calls:
+        assert api.request(method, path, json=body).status_code == 401, path
+        assert api.request(method, path, json=body, headers=reader).status_code == 403, path
+
+
+def test_unknown_quarantine_ids_are_404(api: TestClient, make_key: Any) -> None:
+    admin = bearer(make_key("admin"))
+    unknown = "0" * 24
+    assert api.get(f"/quarantine/{unknown}", headers=admin).status_code == 404
+    assert api.delete(f"/quarantine/{unknown}", headers=admin).status_code == 404
+    retry = api.post("/quarantine/retry", json={"ids": [unknown]}, headers=admin)
+    assert retry.status_code == 404
+    assert unknown in retry.json()["message"]
+    bad = api.post("/quarantine/retry", json={"ids": []}, headers=admin)
+    assert bad.status_code == 400 and bad.json()["message"].startswith("ids:")

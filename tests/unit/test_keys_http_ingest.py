@@ -8,11 +8,14 @@ import pytest
 
 from graph_service.ingest_http import (
     BodyError,
+    RetryRequest,
     batch_status,
     lines_from_json,
     lines_from_ndjson,
     media_type_of,
     parse_body,
+    parse_page,
+    parse_retry,
     progress_body,
 )
 
@@ -137,3 +140,57 @@ def test_progress_body_has_every_count() -> None:
         "suppressed": 0,
     }
     assert progress_body("c" * 32, {"done_chunks": 0})["chunks"] is None
+
+
+def test_quarantine_page_parameters() -> None:
+    assert parse_page({}) == (None, 50, 0)
+    assert parse_page({"run_id": "a" * 32, "limit": "500", "cursor": "7"}) == ("a" * 32, 500, 7)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"limit": "0"}, "limit"),
+        ({"limit": "501"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"cursor": "-1"}, "cursor"),
+        ({"run_id": "../etc"}, "run_id"),
+    ],
+)
+def test_bad_quarantine_page_parameters_are_400_naming_them(
+    query: dict[str, str], field: str
+) -> None:
+    with pytest.raises(BodyError, match=f"^{field}: ") as caught:
+        parse_page(query)
+    assert caught.value.status == 400
+
+
+def test_retry_request_by_ids_with_an_edited_payload() -> None:
+    body = json.dumps({"ids": ["a1", "b2"], "payloads": {"b2": '{\n "kind": "contact"\n}'}})
+    retry = parse_retry(body.encode())
+    assert retry == RetryRequest(ids=["a1", "b2"], payloads={"b2": '{"kind":"contact"}'})
+
+
+def test_retry_request_for_everything() -> None:
+    assert parse_retry(b'{"all": true}') == RetryRequest(ids=None, payloads={})
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"[]", 'must be {"ids"'),
+        (b"{}", "either"),
+        (b'{"ids": ["a"], "all": true}', "either"),
+        (b'{"all": false}', "either"),
+        (b'{"ids": []}', "ids: must be a non-empty list"),
+        (b'{"ids": [1]}', "ids: must be a non-empty list"),
+        (b'{"ids": ["a"], "payloads": {"a": 1}}', "payloads: must map"),
+        (b'{"ids": ["a"], "payloads": {"b": "{}"}}', "payloads: names a record not in ids"),
+        (b'{"ids": ', "not valid JSON"),
+    ],
+)
+def test_bad_retry_requests_are_400_naming_the_reason(body: bytes, reason: str) -> None:
+    with pytest.raises(BodyError) as caught:
+        parse_retry(body)
+    assert caught.value.status == 400
+    assert reason in caught.value.message
