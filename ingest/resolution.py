@@ -34,6 +34,7 @@ from identity.profile import (
 )
 from identity.suppression import record_hash_key, suppression_hash
 from identity.survivorship import SurvivorInput, build_golden_record, golden_to_dict
+from ingest.linking import link_changed, link_persons
 from ingest.neighbourhood import PROFILES, Region, load_name_frequency, load_region
 from ingest.records import payload_profile
 
@@ -170,6 +171,7 @@ def _store(
     changed = [p for p in kept if p.key in changed_keys]
     if changed:
         tx.run("identity/link_identifiers", records=[_links(p) for p in changed], now=now)
+        link_changed(tx, [p.row for p in changed], now)
         profiles = [p.profile for p in changed if p.profile is not None]
         if profiles:
             payloads = {p.key: p.record for p in changed if p.profile is not None}
@@ -264,6 +266,7 @@ def apply_resolution(
         shared = [{"key": k, "reason": r} for k, r in sorted(resolution.shared.items())]
         tx.run("identity/mark_shared", shared=shared)
     tx.run("identity/refresh_person_identifiers", ids=sorted(touched))
+    link_persons(tx, sorted(touched))
     return len(assignment.created), len(assignment.merged)
 
 

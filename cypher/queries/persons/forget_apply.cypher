@@ -1,12 +1,28 @@
 // Erases a person: its records, the records about it, the identifiers no remaining
 // record carries, its aliases and pins, conversations it authored (with their
-// embeddings); then stores the suppression hashes and an audit entry free of personal data.
+// embeddings), support cases it opened, its consent history, and the conversation and
+// consent-change nodes of the erased records; then stores the suppression hashes and an
+// audit entry free of personal data.
 // params: $id :: STRING, $records :: LIST<STRING>, $identifiers :: LIST<STRING>, $hashes :: LIST<STRING>, $audit :: MAP {id, by, reason, person_hash}, $now :: STRING
 // returns: records :: INTEGER, identifiers :: INTEGER, suppressed :: INTEGER
 MATCH (p:Person {id: $id})
 CALL (p) {
   OPTIONAL MATCH (p)-[:AUTHORED]->(c:Conversation)
   DETACH DELETE c
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[:OPENED]->(s:SupportCase)
+  DETACH DELETE s
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[:CHANGED_CONSENT]->(c:ConsentChange)
+  DETACH DELETE c
+}
+CALL () {
+  UNWIND $records AS key
+  OPTIONAL MATCH (c:Conversation {id: key})
+  OPTIONAL MATCH (k:ConsentChange {id: key})
+  DETACH DELETE c, k
 }
 CALL (p) {
   OPTIONAL MATCH (alias:PersonAlias)-[:MERGED_INTO]->(p)

@@ -1,0 +1,18 @@
+// Materialises job changes: (person)-[:WORKS_AT {title, since, current: true}]->(new
+// company) and, when the old employer is known, (person)-[:WORKS_AT {title, until,
+// current: false}]->(old company). Companies are keyed by domain, else by folded name.
+// params: $rows :: LIST<MAP> each {source, source_id, observed_at, person, jobs: LIST<MAP {company: MAP {key, domain, name}, title, since, until, current}>}
+// returns: changes :: INTEGER
+UNWIND $rows AS row
+CALL (row) {
+  UNWIND row.jobs AS job
+  MERGE (co:Company {key: job.company.key})
+  SET co.domain = coalesce(co.domain, job.company.domain),
+      co.name = coalesce(co.name, job.company.name)
+  WITH co, job
+  MATCH (p:Person {id: row.person})
+  CREATE (p)-[x:WORKS_AT]->(co)
+  SET x.source = row.source, x.source_id = row.source_id, x.title = job.title,
+      x.since = datetime(job.since), x.until = datetime(job.until), x.current = job.current
+}
+RETURN count(row) AS changes

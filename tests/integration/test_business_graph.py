@@ -1,0 +1,336 @@
+"""The business graph against the real Neo4j, through `store_and_resolve`: every record kind
+links to the persons it names; late arrivals, merges, splits, replays and erasure keep the
+derived relationships right. Every test uses its own ids, emails, SKUs and domains."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from graph_service.db import GraphClient
+from graph_service.settings import Settings
+from identity.company import company_key
+from ingest import persons
+from ingest.batches import RawLine
+from ingest.records import parse_chunk
+from ingest.resolution import ChunkOutcome, ResolverConfig, store_and_resolve
+
+pytestmark = pytest.mark.integration
+
+ACTOR = persons.Actor(by="test-suite", reason="business graph test")
+AT = "2025-03-01T10:00:00Z"
+
+
+@pytest.fixture
+def config(settings: Settings) -> ResolverConfig:
+    return ResolverConfig.from_settings(settings)
+
+
+def record(kind: str, source: str, source_id: str, **fields: Any) -> dict[str, Any]:
+    return {"kind": kind, "source": source, "source_id": source_id, "observed_at": AT, **fields}
+
+
+def surname(unique_id: str) -> str:
+    """A family name no other run uses, so no earlier record matches by name."""
+    letters = unique_id.removeprefix("test-").translate(str.maketrans("0123456789", "ghijklmnop"))
+    return letters.capitalize()
+
+
+def ingest(graph: GraphClient, config: ResolverConfig, *records: dict[str, Any]) -> ChunkOutcome:
+    lines = [RawLine("test", i, json.dumps(r)) for i, r in enumerate(records)]
+    parsed = parse_chunk(lines)
+    assert not parsed.rejections, parsed.rejections
+    return store_and_resolve(graph, parsed.rows, config, batch_id="test")
+
+
+def person_of(graph: GraphClient, source: str, source_id: str) -> str:
+    rows = graph.read("persons/person_of_record", source=source, source_id=source_id)
+    assert rows, f"{source}|{source_id} resolved to nobody"
+    return str(rows[0]["person"])
+
+
+def links(graph: GraphClient, uid: str) -> list[tuple[str, str, str]]:
+    """(type, start, end) of every derived relationship of this test's records, sorted;
+    persons appear by id, other nodes by their key."""
+    rows = graph.run_text(
+        "MATCH (a)-[x]->(b) WHERE x.source_id STARTS WITH $uid "
+        "RETURN type(x) AS type, coalesce(a.id, a.key, a.sku) AS a, "
+        "coalesce(b.id, b.key, b.sku) AS b",
+        uid=uid,
+    )
+    return sorted((r["type"], r["a"], r["b"]) for r in rows)
+
+
+def counts(graph: GraphClient, uid: str) -> dict[str, int]:
+    """This test's business nodes and derived relationships, counted."""
+    (row,) = graph.run_text(
+        "CALL () { MATCH ()-[x]->() WHERE x.source_id STARTS WITH $uid RETURN count(x) AS rels } "
+        "CALL () { MATCH (n) WHERE (n:Conversation OR n:SupportCase OR n:Deal OR n:Campaign "
+        "  OR n:ConsentChange) AND n.id CONTAINS $uid RETURN count(n) AS nodes } "
+        "CALL () { MATCH (n) WHERE (n:Product AND n.sku CONTAINS $uid) "
+        "  OR ((n:Company OR n:Department) AND n.key CONTAINS $uid) RETURN count(n) AS shared } "
+        "RETURN rels, nodes, shared",
+        uid=uid,
+    )
+    return dict(row)
+
+
+def contact(uid: str, source: str, name: str, email: str, **fields: Any) -> dict[str, Any]:
+    return record(
+        "contact",
+        source,
+        f"{uid}-{name}",
+        given_name=name.capitalize(),
+        family_name=surname(uid),
+        emails=[email],
+        **fields,
+    )
+
+
+def email(uid: str, name: str) -> str:
+    return f"{name}.{uid}@example.org"
+
+
+def ref(uid: str, name: str) -> dict[str, Any]:
+    return {"emails": [email(uid, name)]}
+
+
+def every_kind(uid: str) -> list[dict[str, Any]]:
+    """One record of each linked kind among ann (customer), bob (her friend), tom (an
+    agent) and ana (tom's manager)."""
+    sku, dept, domain = f"SKU-{uid}", f"Care {uid}", f"{uid}.example"
+    product = {"sku": sku, "name": "Hub"}
+    return [
+        contact(uid, "crm", "ann", email(uid, "ann")),
+        contact(uid, "shop", "bob", email(uid, "bob")),
+        record(
+            "employee", "hr", f"{uid}-tom", given_name="Tom", family_name=surname(uid),
+            emails=[email(uid, "tom")], department=dept, title="Agent",
+            manager=ref(uid, "ana"), hired_on="2021-09-01",
+        ),
+        record(
+            "employee", "hr", f"{uid}-ana", given_name="Ana", family_name=surname(uid),
+            emails=[email(uid, "ana")], department=dept, title="Lead",
+        ),
+        record(
+            "conversation", "x", f"{uid}-c1", channel="post", author=ref(uid, "ann"),
+            text="Loving the hub", at=AT,
+            mentions={"people": [ref(uid, "bob")], "products": [product],
+                      "companies": [{"name": "Acme", "domain": domain}]},
+        ),
+        record(
+            "conversation", "x", f"{uid}-c2", channel="comment", author=ref(uid, "bob"),
+            text="Me too", at=AT, in_reply_to=f"{uid}-c1",
+        ),
+        record(
+            "referral", "referrals", f"{uid}-r1", referrer=ref(uid, "ann"),
+            referee=ref(uid, "bob"), product=product, at=AT, converted=True,
+            revenue={"amount": 249.0, "currency": "EUR"},
+        ),
+        record(
+            "purchase", "shop", f"{uid}-p1", person=ref(uid, "bob"), product=product,
+            amount={"amount": 249.0, "currency": "EUR"}, type="purchase", at=AT,
+        ),
+        record(
+            "purchase", "shop", f"{uid}-p2", person=ref(uid, "ann"), product=product,
+            amount={"amount": 9.0, "currency": "EUR"}, type="subscription", at=AT,
+        ),
+        record(
+            "support_case", "support", f"{uid}-t1", case_id=f"{uid}-48", person=ref(uid, "ann"),
+            status="open", priority="high", satisfaction=2, private_notes="call back",
+            department=dept, assignee=ref(uid, "tom"), product=product, opened_at=AT,
+        ),
+        record(
+            "deal", "crm", f"{uid}-d1", deal_id=f"{uid}-D1", people=[ref(uid, "ann")],
+            company={"name": "Acme", "domain": domain}, stage="proposal",
+            owner=ref(uid, "tom"), products=[product], at=AT,
+        ),
+        record(
+            "campaign_touch", "marketing", f"{uid}-ct1", campaign_id=f"{uid}-CMP",
+            campaign_name="Spring", person=ref(uid, "ann"), channel="email", action="click",
+            at=AT,
+        ),
+        record(
+            "follow", "x", f"{uid}-f1", follower=ref(uid, "bob"), followed=ref(uid, "ann"),
+            platform="x", relation="follow",
+        ),
+        record(
+            "follow", "linkedin", f"{uid}-f2", follower=ref(uid, "ann"), followed=ref(uid, "tom"),
+            platform="linkedin", relation="connection",
+        ),
+        record(
+            "job_change", "linkedin", f"{uid}-j1", person=ref(uid, "ann"),
+            old_company={"name": f"Old {uid}"}, new_company={"name": "Acme", "domain": domain},
+            new_title="CTO", at=AT,
+        ),
+        record(
+            "consent_change", "marketing", f"{uid}-cc1", person=ref(uid, "ann"),
+            channel="email", granted=False, at=AT, reason="too many emails",
+        ),
+    ]  # fmt: skip
+
+
+def test_every_kind_links_its_persons_and_business_nodes(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    uid = unique_id
+    ingest(graph, config, *every_kind(uid))
+    ann, bob = person_of(graph, "crm", f"{uid}-ann"), person_of(graph, "shop", f"{uid}-bob")
+    tom, ana = person_of(graph, "hr", f"{uid}-tom"), person_of(graph, "hr", f"{uid}-ana")
+    sku, dept, acme = f"SKU-{uid}", f"care {uid}", f"domain:{uid}.example"
+    c1, c2, case, deal = f"x|{uid}-c1", f"x|{uid}-c2", f"support|{uid}-48", f"crm|{uid}-D1"
+    expected = {
+        ("AUTHORED", ann, c1), ("AUTHORED", bob, c2), ("REPLIED_TO", c2, c1),
+        ("MENTIONS", c1, bob), ("MENTIONS", c1, sku), ("MENTIONS", c1, acme),
+        ("REFERRED", ann, bob), ("PURCHASED", bob, sku), ("SUBSCRIBED_TO", ann, sku),
+        ("OPENED", ann, case), ("ASSIGNED_TO", case, tom), ("HANDLED_BY", case, dept),
+        ("CONCERNS", case, sku), ("PARTICIPATES_IN", ann, deal), ("OWNS_DEAL", tom, deal),
+        ("FOR_COMPANY", deal, acme), ("INCLUDES", deal, sku),
+        ("TOUCHED_BY", ann, f"marketing|{uid}-CMP"), ("FOLLOWS", bob, ann),
+        ("CONNECTED_TO", ann, tom), ("WORKS_AT", ann, acme),
+        ("WORKS_AT", ann, f"name:{company_key(f'Old {uid}')}"),
+        ("CHANGED_CONSENT", ann, f"marketing|{uid}-cc1"),
+        ("MEMBER_OF", tom, dept), ("MEMBER_OF", ana, dept), ("REPORTS_TO", tom, ana),
+    }  # fmt: skip
+    assert set(links(graph, uid)) == expected
+    assert len(links(graph, uid)) == len(expected)  # nothing doubled
+    (row,) = graph.run_text(
+        "MATCH (p:Person {id: $ann})-[r:REFERRED]->() "
+        "MATCH (s:SupportCase {id: $case}) MATCH (c:Conversation {id: $c1}) "
+        "RETURN r.revenue AS revenue, r.converted AS converted, r.product AS product, "
+        "s.private_notes AS notes, s.status AS status, c.text AS text, c.channel AS channel, "
+        "p.consent_email AS consent, p.consent AS why",
+        ann=ann, case=case, c1=c1,
+    )  # fmt: skip
+    assert (row["revenue"], row["converted"], row["product"]) == (249.0, True, sku)
+    assert (row["notes"], row["status"]) == ("call back", "open")
+    assert (row["text"], row["channel"]) == ("Loving the hub", "post")
+    assert row["consent"] is False
+    assert json.loads(row["why"])["email"]["source_record"] == f"marketing|{uid}-cc1"
+
+
+def test_replay_changes_nothing_and_an_update_relinks_without_doubling(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    records = every_kind(unique_id)
+    ingest(graph, config, *records)
+    before, linked = counts(graph, unique_id), links(graph, unique_id)
+    replay = ingest(graph, config, *records)
+    assert replay.duplicate == len(records) and replay.accepted == 0
+    assert counts(graph, unique_id) == before
+    assert links(graph, unique_id) == linked
+    later = "2025-04-01T10:00:00Z"
+    updated = [r | {"observed_at": later} for r in records]  # changed payloads: all relinked
+    assert ingest(graph, config, *updated).accepted == len(records)
+    assert counts(graph, unique_id) == before
+    assert links(graph, unique_id) == linked
+
+
+def test_referral_before_referee_contact_is_linked_when_the_contact_arrives(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    uid = unique_id
+    referral = record(
+        "referral", "referrals", f"{uid}-r1", referrer=ref(uid, "ann"), referee=ref(uid, "bob"),
+        at=AT, converted=False,
+    )  # fmt: skip
+    ingest(graph, config, contact(uid, "crm", "ann", email(uid, "ann")), referral)
+    assert links(graph, uid) == []
+    ingest(graph, config, contact(uid, "shop", "bob", email(uid, "bob")))
+    ann, bob = person_of(graph, "crm", f"{uid}-ann"), person_of(graph, "shop", f"{uid}-bob")
+    assert links(graph, uid) == [("REFERRED", ann, bob)]
+
+
+def test_reference_to_an_unknown_person_is_kept(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    uid = unique_id
+    post = record(
+        "conversation", "x", f"{uid}-c1", channel="post", author=ref(uid, "zed"), text="hi", at=AT
+    )
+    ingest(graph, config, post)
+    rows = graph.run_text(
+        "MATCH (c:Conversation {id: $id}) "
+        "OPTIONAL MATCH (:SourceRecord {source: 'x', source_id: $sid})-[r:REFERS_TO]->(i) "
+        "RETURN c.text AS text, r.role AS role, i.key AS key, COUNT { (c)<-[:AUTHORED]-() } AS n",
+        id=f"x|{uid}-c1",
+        sid=f"{uid}-c1",
+    )
+    assert [(r["text"], r["role"], r["key"], r["n"]) for r in rows] == [
+        ("hi", "author", f"email:{email(uid, 'zed')}", 0)
+    ]
+    ingest(graph, config, contact(uid, "crm", "zed", email(uid, "zed")))
+    assert links(graph, uid) == [("AUTHORED", person_of(graph, "crm", f"{uid}-zed"), f"x|{uid}-c1")]
+
+
+def test_merge_keeps_relationships_on_the_survivor(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    uid = unique_id
+    ingest(
+        graph,
+        config,
+        contact(uid, "crm", "ann", email(uid, "ann")),
+        contact(uid, "shop", "kai", email(uid, "kai")),
+        contact(uid, "crm", "bob", email(uid, "bob")),
+        record(
+            "follow", "x", f"{uid}-f1", follower=ref(uid, "bob"), followed=ref(uid, "kai"),
+            platform="x", relation="follow",
+        ),
+        record(
+            "conversation", "x", f"{uid}-c1", channel="post", author=ref(uid, "ann"),
+            text="hello", at=AT,
+        ),
+    )  # fmt: skip
+    ann, kai = person_of(graph, "crm", f"{uid}-ann"), person_of(graph, "shop", f"{uid}-kai")
+    bob = person_of(graph, "crm", f"{uid}-bob")
+    assert ann != kai
+    survivor = persons.merge(graph, config, ann, kai, ACTOR)
+    assert links(graph, uid) == sorted(
+        [("AUTHORED", survivor, f"x|{uid}-c1"), ("FOLLOWS", bob, survivor)]
+    )
+
+
+def test_split_moves_relationships_with_the_records(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    uid = unique_id
+    shared, own = email(uid, "dee"), email(uid, "dee2")
+    ingest(
+        graph,
+        config,
+        contact(uid, "crm", "dee", shared),
+        record(
+            "contact", "shop", f"{uid}-dee2", given_name="Dee", family_name=surname(uid),
+            emails=[shared, own],
+        ),
+        record(
+            "conversation", "x", f"{uid}-c1", channel="post", author={"emails": [own]},
+            text="hello", at=AT,
+        ),
+    )  # fmt: skip
+    person = person_of(graph, "crm", f"{uid}-dee")
+    assert links(graph, uid) == [("AUTHORED", person, f"x|{uid}-c1")]
+    kept, split_off = persons.split(graph, config, person, [f"shop|{uid}-dee2"], ACTOR)
+    assert links(graph, uid) == [("AUTHORED", split_off, f"x|{uid}-c1")]
+    assert kept != split_off
+
+
+def test_forget_removes_what_the_person_authored_and_opened(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    uid = unique_id
+    records = every_kind(uid)
+    ingest(graph, config, *records)
+    ann = person_of(graph, "crm", f"{uid}-ann")
+    persons.forget(graph, config, ann, ACTOR)
+    rows = graph.run_text(
+        "MATCH (n) WHERE n.id IN $ids RETURN n.id AS id",
+        ids=[f"x|{uid}-c1", f"support|{uid}-48", f"marketing|{uid}-cc1"],
+    )
+    assert rows == []
+    assert all(ann not in (a, b) for _, a, b in links(graph, uid))
+    remaining = {t for t, _, _ in links(graph, uid)}
+    assert {"AUTHORED", "PURCHASED", "MEMBER_OF", "REPORTS_TO"} <= remaining
