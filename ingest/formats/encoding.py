@@ -34,8 +34,8 @@ class Decoded:
 def decode_bytes(data: bytes) -> Decoded:
     """Text of an export: UTF-8 when the bytes are (mostly) UTF-8, else Windows-1252.
 
-    A UTF-8 file with a few broken bytes stays UTF-8 (the broken bytes are escaped);
-    a file with no valid multi-byte UTF-8 sequence at all is read as Windows-1252.
+    A file with at least as many valid multi-byte UTF-8 sequences as broken bytes stays
+    UTF-8 (the broken bytes are escaped); any other file is read as Windows-1252.
     """
     try:
         return Decoded(data.decode(UTF8), "utf-8")
@@ -43,7 +43,9 @@ def decode_bytes(data: bytes) -> Decoded:
         pass
     text = data.decode(UTF8, errors="surrogateescape")
     broken = len(_ESCAPED_BYTE.findall(text))
-    if len(_UTF8_MULTIBYTE.findall(data)) > broken:
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    # Windows-1252 text rarely forms a valid UTF-8 sequence (it takes `Ã` then a symbol).
+    if valid and valid >= broken:
         return Decoded(text, "utf-8")
     return Decoded(data.decode(CP1252, errors="surrogateescape"), CP1252)
 
