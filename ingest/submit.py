@@ -122,7 +122,7 @@ class QueueProgress:
         self._files = files
         self._seen: set[Path] = set()
         self._unconverted = 0
-        self._bar = tqdm(unit="rec", desc="queueing", disable=not enabled, dynamic_ncols=True)
+        self._bar = tqdm(unit="rec", desc="queueing", disable=not enabled)
 
     def __enter__(self) -> QueueProgress:
         return self
