@@ -41,7 +41,8 @@ class Target:
     kind: str
     refs: tuple[tuple[str, str, int], ...] = ()  # (role, person id, identifiers leading there)
     subject: str | None = None  # identity records: the person the record resolved to
-    signature: str | None = None  # what the record was last linked to
+    # What the record was last linked to; None: never linked, so it derived nothing yet.
+    signature: str | None = None
 
     @property
     def key(self) -> str:
@@ -110,8 +111,9 @@ def build_batch(
     for target, persons, record in items:
         links = KIND_LINKS[target.kind]
         ref = {"source": target.source, "source_id": target.source_id}
-        for rel in links.relationships:
-            batch.unlink.setdefault(rel, []).append(ref)
+        if target.signature is not None:  # never linked before: nothing to delete
+            for rel in links.relationships:
+                batch.unlink.setdefault(rel, []).append(ref)
         batch.rows.setdefault(links.query, []).append(links.build(record, persons))
         batch.signatures.append({**ref, "signature": link_signature(persons)})
         if target.kind == "consent_change":

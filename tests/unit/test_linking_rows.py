@@ -189,6 +189,13 @@ def test_batch_unlinks_every_type_of_the_kind_and_tracks_consent_persons() -> No
     assert batch.signatures[0]["signature"] == link_signature({"subject": ["p-new"]})
 
 
+def test_first_link_deletes_nothing() -> None:
+    target = Target("marketing", "CC-1", "consent_change", signature=None)
+    record = example("consent_change") | {"source_id": "CC-1"}
+    batch = build_batch([(target, {"subject": ["p-1"]}, record)])
+    assert batch.unlink == {} and len(batch.rows["link/consent_changes"]) == 1
+
+
 def test_every_kind_with_references_is_linked() -> None:
     kinds = {"conversation", "referral", "purchase", "support_case", "deal", "campaign_touch"}
     kinds |= {"employee", "follow", "job_change", "consent_change"}
