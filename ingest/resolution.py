@@ -247,15 +247,20 @@ def apply_resolution(
     )
     moved: list[dict[str, Any]] = []
     touched: list[str] = []
+    losers: set[str] = set()
     for members, person in zip(resolution.clusters, assignment.person_of_cluster, strict=True):
         changed = [k for k in members if k in fresh or region.person_of.get(k) != person]
         if not changed and person not in assignment.merged.values():
             continue
         touched.append(person)
         moved += [_assignment(k, person, resolution, config) for k in changed]
+        losers.update(region.person_of[k] for k in changed if k in region.person_of)
+    clusters = dict(zip(assignment.person_of_cluster, resolution.clusters, strict=True))
+    # A person that lost records (a split, or records moving to a better match) keeps its
+    # id but needs its golden record and identifiers rebuilt from what it still holds.
+    touched += sorted(p for p in losers - set(touched) if p in clusters)
     if not touched:
         return 0, 0
-    clusters = dict(zip(assignment.person_of_cluster, resolution.clusters, strict=True))
     persons = [_person_row(pid, clusters[pid], region) for pid in touched]
     tx.run("identity/upsert_persons", persons=persons, now=now)
     tx.run("identity/assign_records", assignments=moved, now=now)

@@ -149,6 +149,32 @@ def test_split_survives_reingest(
     assert why["never_the_same_decision"] is True and why["same_person_now"] is False
 
 
+def test_split_rebuilds_the_person_that_lost_records(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    shared, own = f"eve.{unique_id}@example.org", f"eve.work.{unique_id}@example.org"
+    name = f"Eve {surname(unique_id)}"
+    ingest(
+        graph,
+        config,
+        contact("crm", f"{unique_id}-1", full_name=name, emails=[shared]),
+        contact("support", f"{unique_id}-2", full_name=name, emails=[shared, own]),
+    )
+    person = person_of(graph, "crm", f"{unique_id}-1")
+    assert person is not None
+    kept, split_off = persons.split(graph, config, person, [f"support|{unique_id}-2"], ACTOR)
+    rows = graph.run_text(
+        "MATCH (p:Person) WHERE p.id IN $ids "
+        "RETURN p.id AS id, p.record_count AS records, "
+        "[(p)-[:HAS_IDENTIFIER]->(i) | i.key] AS identifiers",
+        ids=[kept, split_off],
+    )
+    by_id = {r["id"]: r for r in rows}
+    assert by_id[kept]["records"] == 1, by_id
+    assert f"email:{own}" not in by_id[kept]["identifiers"], by_id
+    assert f"email:{own}" in by_id[split_off]["identifiers"], by_id
+
+
 def test_merge_keeps_old_ids_resolving(
     graph: GraphClient, config: ResolverConfig, unique_id: str
 ) -> None:
