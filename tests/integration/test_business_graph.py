@@ -243,6 +243,28 @@ def test_referral_before_referee_contact_is_linked_when_the_contact_arrives(
     assert links(graph, uid) == [("REFERRED", ann, bob)]
 
 
+def test_external_id_names_the_record_with_that_key_in_its_system(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    """A shop purchase naming customer `shop:C-1` links to the shop contact whose source_id
+    is C-1, whichever arrives first."""
+    uid = unique_id
+    customer = {"external_ids": [{"system": "shop", "value": f"{uid}-C1"}]}
+    purchase = record(
+        "purchase", "shop", f"{uid}-p1", person=customer, product={"sku": f"SKU-{uid}"},
+        amount={"amount": 5.0, "currency": "EUR"}, type="purchase", at=AT,
+    )  # fmt: skip
+    ingest(graph, config, purchase)
+    assert links(graph, uid) == []
+    buyer = record(
+        "contact", "shop", f"{uid}-C1", given_name="Cy", family_name=surname(uid),
+        emails=[email(uid, "cy")],
+    )  # fmt: skip
+    ingest(graph, config, buyer)
+    cy = person_of(graph, "shop", f"{uid}-C1")
+    assert links(graph, uid) == [("PURCHASED", cy, f"SKU-{uid}")]
+
+
 def test_reference_to_an_unknown_person_is_kept(
     graph: GraphClient, config: ResolverConfig, unique_id: str
 ) -> None:

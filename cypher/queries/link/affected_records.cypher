@@ -1,5 +1,5 @@
 // Records whose derived relationships may have changed with the given persons: records
-// referring to one of their identifiers, records of linked kinds resolved to them, and
+// referring to one of their identifiers or, as an external id, to one of their records' keys, records of linked kinds resolved to them, and
 // records whose derived relationships (they carry source_id) touch them now.
 // params: $ids :: LIST<STRING>, $kinds :: LIST<STRING>
 // returns: source :: STRING, source_id :: STRING
@@ -7,6 +7,10 @@ UNWIND $ids AS id
 MATCH (p:Person {id: id})
 CALL (p) {
   MATCH (p)-[:HAS_IDENTIFIER]->(:Identifier)<-[:REFERS_TO]-(r:SourceRecord)
+  RETURN r.source AS source, r.source_id AS source_id
+  UNION
+  MATCH (p)<-[:RESOLVED_TO]-(m:SourceRecord)
+  MATCH (:Identifier {key: 'external:' + m.source + ':' + m.source_id})<-[:REFERS_TO]-(r:SourceRecord)
   RETURN r.source AS source, r.source_id AS source_id
   UNION
   MATCH (p)<-[:RESOLVED_TO]-(r:SourceRecord)
