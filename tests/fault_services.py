@@ -45,7 +45,7 @@ CHUNK_SIZE = 100
 # Seconds a worker gets to stop on SIGTERM before it is killed.
 WORKER_STOP_S = 30.0
 # `graph-service ingest` prints this line once everything is queued.
-QUEUED_LINE = re.compile(r"queued (\d+) lines as run ([0-9a-f]+)")
+QUEUED_LINE = re.compile(r"queued (\d+) lines\b.* as run ([0-9a-f]+)")
 
 
 def free_port() -> int:
@@ -82,6 +82,7 @@ class FaultServices:
             redis_maxmemory="256mb",
             ingest_chunk_size=CHUNK_SIZE,
             semantic_matching=False,
+            conversation_embeddings=False,
         )
         # Redis keeps its conf and data under local_dir; Neo4j keeps the shared jar cache
         # of the default local_dir and moves only its home (conf, data, logs) under root.
@@ -171,6 +172,7 @@ class FaultServices:
             "GRAPH_REDIS_PORT": str(self.settings.redis_port),
             "GRAPH_INGEST_CHUNK_SIZE": str(CHUNK_SIZE),
             "GRAPH_SEMANTIC_MATCHING": "false",
+            "GRAPH_CONVERSATION_EMBEDDINGS": "false",
             "HF_HUB_OFFLINE": "1",
             "TOKENIZERS_PARALLELISM": "false",
         }
@@ -270,6 +272,17 @@ class FaultServices:
                 return progress
             time.sleep(0.3)
 
+    def wait_stalled(self, run_id: str, *, dead: int, timeout_s: float) -> dict[str, int]:
+        """Poll until all but `dead` chunks are done (the rest wait on a dead worker)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            progress = self.progress(run_id)
+            if progress.get("done_chunks", 0) + dead >= progress.get("chunks", 0) > 0:
+                return progress
+            if time.monotonic() > deadline:
+                return progress
+            time.sleep(0.3)
+
     def broker_state(self) -> dict[str, int]:
         """Queued, unacknowledged (any worker), delayed and dead-lettered ingest messages."""
         ns, queue = BROKER_NAMESPACE, INGEST_QUEUE
@@ -283,14 +296,14 @@ class FaultServices:
                 "parked_chunks": sum(1 for _ in client.scan_iter(f"{KEY_PREFIX}:chunk:*")),
             }
 
-    def unacked_of_dead_workers(self, live: set[str]) -> int:
-        """Messages held (fetched, not acknowledged) by broker ids not in `live`."""
+    def unacked_of(self, broker_ids: set[str]) -> int:
+        """Messages fetched but not acknowledged by the workers with these broker ids."""
         prefix = f"{BROKER_NAMESPACE}:__acks__."
         with self.redis() as client:
             return sum(
                 int(client.scard(key))
                 for key in client.scan_iter(f"{prefix}*")
-                if key.decode().removeprefix(prefix).split(".")[0] not in live
+                if key.decode().removeprefix(prefix).split(".")[0] in broker_ids
             )
 
     def broker_ids(self) -> set[str]:

@@ -27,8 +27,10 @@ from tests.support import skip_or_fail
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-# People per generated world: about 3,700 records of all kinds, about 37 chunks.
-PEOPLE = 300
+# People per generated world: about 2,500 records of all kinds, about 25 chunks.
+PEOPLE = 200
+# People in the twin world: about 1,500 records, sent twice under two sets of sources.
+TWIN_PEOPLE = 120
 # Seconds Neo4j stays down in the outage test (the issue asks for 30).
 NEO4J_OUTAGE_S = 30.0
 # Seconds Redis stays down in the restart test (longer than redis-py's own reconnect retries).
@@ -155,22 +157,35 @@ def test_replaying_the_same_input_changes_nothing(fault: FaultServices) -> None:
     assert duplicates(fault, sources) == []
 
 
+def wait_for_open_transaction(fault: FaultServices, *, timeout_s: float) -> int:
+    """Poll until a worker's chunk transaction is open in Neo4j; how many are open."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        opened = int(fault.graph().read("ops/open_transactions")[0]["open"])
+        if opened or time.monotonic() > deadline:
+            return opened
+        time.sleep(0.02)
+
+
 def test_worker_killed_mid_batch_loses_and_doubles_nothing(fault: FaultServices) -> None:
     world, sources, records = make_world(fault.root, seed=102, tag="sigkill")
     victim = fault.start_worker("sigkill-victim")
     run_id, lines = fault.submit(world)
     assert lines == records
     fault.wait_for(run_id, done_chunks=5, timeout_s=120)
-    live_before = fault.broker_ids()
+    open_at_kill = wait_for_open_transaction(fault, timeout_s=30)
+    victim_ids = fault.broker_ids()  # the victim's, and the submitter's (which holds none)
     fault.kill_worker(victim)
     killed_at = time.monotonic()
     at_kill = fault.progress(run_id)
-    in_flight = fault.unacked_of_dead_workers(live=set())
+    in_flight = fault.unacked_of(victim_ids)
+    assert open_at_kill > 0, f"chunk transactions open at the kill: {open_at_kill}"
     assert in_flight > 0, f"messages held by the killed worker: {in_flight} (kill was not mid-run)"
     fault.start_worker("sigkill-successor")
-    # The successor drains the queue; the victim's fetched messages stay unacknowledged.
-    stalled = fault.wait_done(run_id, timeout_s=60)
-    orphans = fault.unacked_of_dead_workers(live=fault.broker_ids() - live_before)
+    # The successor drains the queue; the victim's fetched messages stay unacknowledged:
+    # nothing but dramatiq's maintenance hands them out again.
+    stalled = fault.wait_stalled(run_id, dead=in_flight, timeout_s=RECOVERY_TIMEOUT_S)
+    orphans = fault.unacked_of(victim_ids)
     # Dramatiq's maintenance, forced once the victim's heartbeat is older than the timeout.
     time.sleep(max(0.0, HEARTBEAT_TIMEOUT_MS / 1000 - (time.monotonic() - killed_at)))
     fault.requeue_dead_workers(heartbeat_timeout_ms=HEARTBEAT_TIMEOUT_MS)
@@ -183,6 +198,7 @@ def test_worker_killed_mid_batch_loses_and_doubles_nothing(fault: FaultServices)
             "chunks": done.get("chunks"),
             "done_chunks_at_kill": at_kill.get("done_chunks"),
             "messages_held_by_killed_worker": in_flight,
+            "open_transactions_at_kill": open_at_kill,
             "done_chunks_before_requeue": stalled.get("done_chunks"),
             "orphaned_messages": orphans,
             "recovery_after_requeue_s": round(time.monotonic() - requeued_at, 1),
@@ -288,7 +304,7 @@ def interleave_twins(world: Path, twin: Path, out: Path) -> int:
 
 def test_two_workers_on_overlapping_identities_make_no_duplicates(fault: FaultServices) -> None:
     generated = fault.root / "generated-105"
-    generate_world(people=PEOPLE, seed=105, out_dir=generated)
+    generate_world(people=TWIN_PEOPLE, seed=105, out_dir=generated)
     world_a = fault.root / "world-twins-a"
     world_b = fault.root / "world-twins-b"
     write_world_copy(generated, world_a, tag="twins", source_suffix="a")
@@ -334,10 +350,17 @@ def test_two_workers_on_overlapping_identities_make_no_duplicates(fault: FaultSe
     )
     assert_exactly_once(fault, sources, records=records, progress=done)
     assert doubled == [], f"Identifier nodes per key > 1: {doubled[:5]}"
-    assert split == [], f"identifiers pointing at more than one person: {split[:5]}"
     assert resolution["unresolved"] == 0 and resolution["multiply_resolved"] == 0, (
         f"identity records not resolved to exactly one person: {resolution}"
     )
+    by_records = [row for row in split if row["record_persons"] > 1]
+    assert by_records == [], f"identifiers whose records resolve to several persons: {by_records}"
     assert twins_apart == [], (
         f"twin records with the same strong identifiers in different persons: {twins_apart[:5]}"
+    )
+    # Derived (:Person)-[:HAS_IDENTIFIER]-> links must follow the records (see the report in
+    # docs/fault-tolerance.md: a person that loses records to another is not refreshed).
+    by_links = [row for row in split if row["linked_persons"] > 1]
+    assert by_links == [], (
+        f"identifiers linked from several persons: {len(by_links)}: {by_links[:3]}"
     )
