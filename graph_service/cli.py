@@ -167,6 +167,7 @@ def up(ctx: click.Context, people: int, seed: int) -> None:
 
 
 def _register_groups() -> None:
+    from graph_service.content_hash import graph_group
     from graph_service.keys_cli import keys_group
     from graph_service.local.cli import neo4j_group, redis_group
     from ingest.persons_cli import export_group, persons_group
@@ -178,6 +179,7 @@ def _register_groups() -> None:
     main.add_command(keys_group)
     main.add_command(quarantine_group)
     main.add_command(dead_letters_group)
+    main.add_command(graph_group)
 
 
 _register_groups()

@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     # Worker Prometheus metrics at http://host:port/metrics; port 0 serves none.
     worker_metrics_host: str = "127.0.0.1"
     worker_metrics_port: int = Field(default=0, ge=0, le=65535)
+    # Broker upkeep: a worker silent this long is dead and its unacknowledged messages go
+    # back to the queue; how often per million broker commands that check runs (dramatiq's
+    # default, 1,000, left a killed worker's chunks waiting ~17 minutes on a quiet queue);
+    # how long dead-lettered messages are kept.
+    broker_heartbeat_timeout_ms: int = Field(default=60_000, ge=1_000)
+    broker_maintenance_chance: int = Field(default=100_000, ge=1, le=1_000_000)
+    broker_dead_message_ttl_ms: int = Field(default=7 * 24 * 3600 * 1000, ge=60_000)
     # Identity resolution: match threshold in bits of Fellegi-Sunter evidence, the region
     # to read national phone numbers in per source (JSON, e.g. {"support": "US"}), the
     # secret salt of suppression hashes (set your own in production), and the largest

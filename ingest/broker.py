@@ -18,10 +18,6 @@ from redis.retry import Retry
 
 from graph_service.settings import Settings
 
-# Milliseconds one batch may run before dramatiq interrupts it (then it is retried).
-BATCH_TIME_LIMIT_MS = 10 * 60 * 1000
-# Retries before a message is dead-lettered (kept in Redis, visible and re-drivable).
-MAX_RETRIES = 10
 # Broker commands to Redis retry with backoff (0.25 s doubling, capped at 5 s) for about a
 # minute: dramatiq's Retries middleware only logs a re-enqueue that fails and then acks the
 # failed message, so without this a Redis restart during a batch lost that batch's message.
@@ -33,15 +29,24 @@ def create_broker(settings: Settings) -> dramatiq.Broker:
     """A Redis broker with explicit retry and time-limit middleware, set as the global one."""
     middleware = [
         AgeLimit(),
-        TimeLimit(time_limit=BATCH_TIME_LIMIT_MS),
+        TimeLimit(time_limit=int(settings.ingest_time_limit_s * 1000)),
         ShutdownNotifications(),
         Callbacks(),
         Pipelines(),
-        Retries(max_retries=MAX_RETRIES, min_backoff=1000, max_backoff=60_000),
+        Retries(
+            max_retries=settings.ingest_max_retries,
+            min_backoff=settings.ingest_min_backoff_ms,
+            max_backoff=settings.ingest_max_backoff_ms,
+        ),
     ]
     client = Redis.from_url(settings.redis_url, retry=Retry(REDIS_BACKOFF, REDIS_RETRIES))
     broker = RedisBroker(  # type: ignore[no-untyped-call]
-        client=client, middleware=middleware, namespace="graph-service"
+        client=client,
+        middleware=middleware,
+        namespace="graph-service",
+        heartbeat_timeout=settings.broker_heartbeat_timeout_ms,
+        maintenance_chance=settings.broker_maintenance_chance,
+        dead_message_ttl=settings.broker_dead_message_ttl_ms,
     )
     dramatiq.set_broker(broker)
     return broker

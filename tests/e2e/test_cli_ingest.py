@@ -48,9 +48,13 @@ def test_world_lands_once_and_replay_changes_nothing(
     assert counts["rejected"] == 0
     total = counts["accepted"] + counts["duplicate"]
     assert total == sum(manifest["records_by_kind"].values())
+    before = run_cli("graph", "hash")
+    assert before.returncode == 0, before.stderr
     replay = parse_counts(run_cli("ingest", str(world), "--wait").stdout)
     assert replay["accepted"] == 0
     assert replay["duplicate"] == total
+    after = run_cli("graph", "hash")
+    assert after.stdout.startswith("nodes=") and after.stdout == before.stdout
     exported = run_cli("export", "persons", "--format", "jsonl")
     assert exported.returncode == 0, exported.stderr
     persons = [json.loads(line) for line in exported.stdout.splitlines()]
