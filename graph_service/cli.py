@@ -169,7 +169,7 @@ def up(ctx: click.Context, people: int, seed: int) -> None:
 def _register_groups() -> None:
     from graph_service.content_hash import graph_group
     from graph_service.keys_cli import keys_group
-    from graph_service.local.cli import neo4j_group, redis_group
+    from graph_service.local.cli import neo4j_group, rabbitmq_group, redis_group
     from ingest.persons_cli import export_group, persons_group
     from ingest.quarantine_cli import dead_letters_group, quarantine_group
     from ingest.synthetic.cli import demo_group
@@ -180,6 +180,7 @@ def _register_groups() -> None:
     main.add_command(quarantine_group)
     main.add_command(dead_letters_group)
     main.add_command(graph_group)
+    main.add_command(rabbitmq_group)
 
 
 _register_groups()

@@ -24,6 +24,13 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class BrokerKind(StrEnum):
+    """The message transport of the ingest queue; batch bookkeeping stays in Redis."""
+
+    REDIS = "redis"
+    RABBITMQ = "rabbitmq"
+
+
 class EmbeddingBackend(StrEnum):
     """How conversation texts are encoded; every choice keeps cosine >= 0.99 to fp32."""
 
@@ -47,6 +54,10 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     neo4j_connection_timeout_s: float = 5.0
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # Ingest message broker: redis (default) or rabbitmq at rabbitmq_url (docs/brokers.md);
+    # parked chunks, run counts and quarantine stay in Redis with either.
+    broker: BrokerKind = BrokerKind.REDIS
+    rabbitmq_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/%2F")
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     cypher_dir: Path = PROJECT_ROOT / "cypher"
@@ -105,6 +116,8 @@ class Settings(BaseSettings):
     # Local Redis server (graph-service redis start).
     redis_port: int = Field(default=6379, ge=1, le=65535)
     redis_maxmemory: str = "1gb"
+    # Local RabbitMQ server (graph-service rabbitmq start), AMQP port.
+    rabbitmq_port: int = Field(default=5672, ge=1, le=65535)
 
     @field_validator("neo4j_uri")
     @classmethod
@@ -128,6 +141,18 @@ class Settings(BaseSettings):
                 "GRAPH_REDIS_URL must start with redis://, rediss:// or unix://; "
                 f"got {parsed.scheme!r}"
             )
+        return value
+
+    @field_validator("rabbitmq_url")
+    @classmethod
+    def _check_rabbitmq_url(cls, value: SecretStr) -> SecretStr:
+        parsed = urlparse(value.get_secret_value())
+        if parsed.scheme not in ("amqp", "amqps"):
+            raise ValueError(
+                f"GRAPH_RABBITMQ_URL must start with amqp:// or amqps://; got {parsed.scheme!r}"
+            )
+        if not parsed.hostname:
+            raise ValueError("GRAPH_RABBITMQ_URL has no host")
         return value
 
     @property

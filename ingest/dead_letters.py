@@ -27,6 +27,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.common import q_name, xq_name
 
 from graph_service.errors import GraphServiceError
+from graph_service.settings import BrokerKind, Settings
 from ingest.actors import INGEST_QUEUE
 
 # Message options that belong to one delivery and must not follow a redriven message.
@@ -35,6 +36,16 @@ DELIVERY_OPTIONS = ("redis_message_id", "retries", "traceback", "eta", "requeue_
 
 class DeadLetterError(GraphServiceError):
     """A dead-letter operation cannot be done as asked (unknown id)."""
+
+
+def require_redis_broker(settings: Settings) -> None:
+    """Raise DeadLetterError unless GRAPH_BROKER is redis: this layout is the Redis broker's."""
+    if settings.broker is not BrokerKind.REDIS:
+        raise DeadLetterError(
+            f"dead-letters supports the Redis broker only, and GRAPH_BROKER is "
+            f"{settings.broker.value}; with RabbitMQ, dead-lettered ingest messages are in the "
+            f"queue {xq_name(INGEST_QUEUE)!r} (see docs/brokers.md)"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,6 +154,7 @@ def dead_letters_group() -> None:
 def _broker(ctx: click.Context) -> Any:
     from ingest.broker import create_broker
 
+    dead_letters.require_redis_broker(settings_from(ctx))
     return create_broker(settings_from(ctx))
 
 

@@ -1,4 +1,4 @@
-"""`graph-service neo4j ...` and `graph-service redis ...`: start, stop, status."""
+"""`graph-service neo4j|redis|rabbitmq ...`: start, stop, status."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ import click
 from graph_service.errors import GraphServiceError
 from graph_service.local import ServiceStatus
 from graph_service.local.neo4j_server import neo4j_status, start_neo4j, stop_neo4j
+from graph_service.local.rabbitmq_server import (
+    ensure_rabbitmq_installed,
+    rabbitmq_status,
+    start_rabbitmq,
+    stop_rabbitmq,
+)
 from graph_service.local.redis_server import (
     ensure_redis_installed,
     redis_status,
@@ -22,6 +28,7 @@ __all__ = [
     "ensure_redis_installed",
     "neo4j_group",
     "neo4j_status",
+    "rabbitmq_group",
     "redis_group",
     "redis_status",
     "start_neo4j",
@@ -121,4 +128,46 @@ def redis_status_command() -> None:
     """Show whether Redis runs (exit 3 when stopped)."""
     with _errors():
         status = redis_status(_settings())
+    _report(status)
+
+
+@click.group("rabbitmq")
+def rabbitmq_group() -> None:
+    """Run a local RabbitMQ node (Debian's rabbitmq-server) for GRAPH_BROKER=rabbitmq."""
+
+
+@rabbitmq_group.command("start")
+@click.option("--install", is_flag=True, help="apt-get install rabbitmq-server if missing (root).")
+@click.option("--timeout", type=float, default=90.0, show_default=True, help="Seconds to wait.")
+def rabbitmq_start(install: bool, timeout: float) -> None:
+    """Start RabbitMQ on loopback; wait until an AMQP login succeeds."""
+    settings = _settings()
+    with _errors():
+        if install:
+            ensure_rabbitmq_installed(progress=click.echo)
+        start_rabbitmq(settings, timeout_s=timeout)
+        click.echo(rabbitmq_status(settings).describe())
+
+
+@rabbitmq_group.command("install")
+def rabbitmq_install() -> None:
+    """apt-get install rabbitmq-server if missing (root), its system node disabled."""
+    with _errors():
+        script = ensure_rabbitmq_installed(progress=click.echo)
+    click.echo(f"rabbitmq-server installed: {script}")
+
+
+@rabbitmq_group.command("stop")
+def rabbitmq_stop() -> None:
+    """Stop RabbitMQ gracefully (durable queues are kept)."""
+    with _errors():
+        stopped = stop_rabbitmq(_settings())
+    click.echo("rabbitmq stopped" if stopped else "rabbitmq was not running")
+
+
+@rabbitmq_group.command("status")
+def rabbitmq_status_command() -> None:
+    """Show whether RabbitMQ runs (exit 3 when stopped)."""
+    with _errors():
+        status = rabbitmq_status(_settings())
     _report(status)
