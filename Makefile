@@ -14,7 +14,7 @@ GS := $(BIN)/graph-service
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo test setup services stop lint typecheck browser
+.PHONY: demo test setup services stop lint typecheck browser rabbitmq
 
 $(VENV)/.deps-installed:
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11" >&2; exit 2; }
@@ -44,7 +44,12 @@ browser:
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: services browser lint typecheck
+# Debian's rabbitmq-server for the GRAPH_BROKER=rabbitmq e2e test, which starts its own node
+# on a free port (root only, like the browser; about 20 s with apt on a fresh machine).
+rabbitmq: setup
+	@[ "$$(id -u)" != 0 ] || $(GS) rabbitmq install
+
+test: services browser rabbitmq lint typecheck
 	$(BIN)/python -m pytest -p no:cacheprovider -ra
 
 stop: setup
