@@ -42,11 +42,27 @@ class SentenceSimilarity:
         if cached is not None:
             self._cache.move_to_end(text)
             return cached
-        vector: np.ndarray[Any, Any] = self._model.encode([text], normalize_embeddings=True)[0]
+        vector: np.ndarray[Any, Any] = self._model.encode(
+            [text], normalize_embeddings=True, show_progress_bar=False
+        )[0]
         self._cache[text] = vector
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return vector
+
+    def prime(self, texts: list[str]) -> None:
+        """Embed the texts not cached yet in one batch: the matcher then asks pair by pair,
+        and one batched call costs far less than one call per text."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if not missing:
+            return
+        vectors = self._model.encode(
+            missing, normalize_embeddings=True, show_progress_bar=False, batch_size=64
+        )
+        for text, vector in zip(missing, vectors, strict=True):
+            self._cache[text] = vector
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
 
     def __call__(self, a: str, b: str) -> float:
         return max(0.0, float(np.dot(self._embedding(a), self._embedding(b))))
