@@ -36,6 +36,7 @@ from ingest.linking_rows import (
     needs_relink,
     resolve_roles,
 )
+from ingest.neighbourhood import record_ref
 
 # Identity kinds whose records link their own person (via RESOLVED_TO) to something.
 SUBJECT_KINDS = frozenset(k for k in KIND_LINKS if k in IDENTITY_KINDS)
@@ -90,7 +91,7 @@ def _relink(
 def _targets(tx: GraphTx, keys: Sequence[str]) -> list[Target]:
     if not keys:
         return []
-    rows = tx.run("link/record_refs", records=[_ref(k) for k in keys])
+    rows = tx.run("link/record_refs", records=[record_ref(k) for k in keys])
     return [
         Target(
             source=row["source"],
@@ -110,7 +111,7 @@ def _payloads(
 ) -> dict[str, dict[str, Any]]:
     """Decoded payloads of the targets; those not at hand are read from the graph."""
     texts = {t.key: known[t.key] for t in targets if t.key in known}
-    missing = [_ref(t.key) for t in targets if t.key not in known]
+    missing = [record_ref(t.key) for t in targets if t.key not in known]
     if missing:
         for row in tx.run("link/record_payloads", records=missing):
             texts[f"{row['source']}|{row['source_id']}"] = row["payload"]
@@ -160,8 +161,3 @@ def identifier_row(key: str) -> dict[str, Any]:
 
 def _key(row: Mapping[str, Any]) -> str:
     return f"{row['source']}|{row['source_id']}"
-
-
-def _ref(key: str) -> dict[str, str]:
-    source, source_id = key.split("|", 1)
-    return {"source": source, "source_id": source_id}

@@ -65,8 +65,8 @@ def load_region(
     strangers, and reading their persons in full made the neighbourhood grow with the store.
     """
     idents = sorted({k for p in profiles for k in p.identifiers()})
-    records = [_record_ref(p.key) for p in profiles]
-    records += [_record_ref(k) for k in near_candidates(tx, profiles, config)]
+    records = [record_ref(p.key) for p in profiles]
+    records += [record_ref(k) for k in near_candidates(tx, profiles, config)]
     rows = tx.run("identity/load_region", identifiers=idents, records=records, now=now)
     region = Region(profiles={}, payloads={}, person_of={}, pins={}, never=frozenset())
     for row in rows:
@@ -157,6 +157,7 @@ def load_name_frequency(tx: GraphTx, region: Region) -> None:
     region.name_frequency = {row["key"]: float(row["records"]) for row in rows}
 
 
-def _record_ref(key: str) -> dict[str, str]:
+def record_ref(key: str) -> dict[str, str]:
+    """A record key "source|source_id" as the {source, source_id} map queries take."""
     source, source_id = key.split("|", 1)
     return {"source": source, "source_id": source_id}

@@ -34,7 +34,7 @@ from identity.profile import (
 )
 from identity.suppression import record_hash_key, suppression_hash
 from identity.survivorship import SurvivorInput, build_golden_record, golden_to_dict
-from ingest.linking import link_changed, link_persons
+from ingest.linking import identifier_row, link_changed, link_persons
 from ingest.neighbourhood import PROFILES, Region, load_name_frequency, load_region
 from ingest.records import payload_profile
 
@@ -181,12 +181,7 @@ def _store(
 
 
 def _identifier(key: str, role: bool) -> dict[str, Any]:
-    kind, _, rest = key.partition(":")
-    item: dict[str, Any] = {"key": key, "type": kind, "value": rest, "role": role}
-    if kind in ("account", "external"):
-        owner, _, value = rest.partition(":")
-        item.update(value=value, platform=owner, system=owner)
-    return item
+    return identifier_row(key) | {"role": role}
 
 
 def _links(item: Prepared) -> dict[str, Any]:

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from redis.exceptions import RedisError
 from graph_service.content_hash import ContentHash, content_hash
 from graph_service.cypher import CypherLibrary
 from graph_service.db import GraphClient, create_driver
+from graph_service.local import free_port
 from graph_service.local.neo4j_server import start_neo4j, stop_neo4j
 from graph_service.local.redis_server import start_redis, stop_redis
 from graph_service.migrations import migrate
@@ -46,14 +46,6 @@ CHUNK_SIZE = 100
 WORKER_STOP_S = 30.0
 # `graph-service ingest` prints this line once everything is queued.
 QUEUED_LINE = re.compile(r"queued (\d+) lines\b.* as run ([0-9a-f]+)")
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass

@@ -38,25 +38,14 @@ from typing import Any
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from ingest.contract import KINDS
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "bench" / "work" / "ingest"
 SEED = 42
-# Identity kinds first: the other kinds refer to people the identity kinds bring.
-KIND_ORDER = (
-    "contact",
-    "social_profile",
-    "employee",
-    "follow",
-    "conversation",
-    "referral",
-    "purchase",
-    "support_case",
-    "deal",
-    "campaign_touch",
-    "job_change",
-    "consent_change",
-)
+# The contract lists identity kinds first: the other kinds refer to people they bring.
+KIND_ORDER = KINDS
 WIPE = (
     "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:ApiKey "
     "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS"

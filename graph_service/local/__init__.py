@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -170,3 +171,29 @@ def tail(path: Path, *, lines: int = 5) -> str:
     except OSError:
         return ""
     return " | ".join(line.strip() for line in text.splitlines()[-lines:] if line.strip())
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def apt_install(package: str, *, hint: str, announce: Callable[[str], None] | None = None) -> None:
+    """Install a Debian package non-interactively; only root with apt-get may, else the hint.
+
+    `announce` hears "installing <package> with apt-get" once installing really starts.
+    """
+    apt_get = shutil.which("apt-get")
+    if apt_get is None or os.geteuid() != 0:
+        raise LocalServiceError(f"{package} is not installed; {hint}")
+    if announce is not None:
+        announce(f"installing {package} with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for args in ([apt_get, "update", "-q"], [apt_get, "install", "-y", "-q", package]):
+        done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise LocalServiceError(f"`{' '.join(args[1:])}` failed: {last[0]}")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import re
 import shutil
 import socket
@@ -30,8 +29,10 @@ from graph_service.errors import LocalServiceError
 from graph_service.local import (
     LOOPBACK,
     ServiceStatus,
+    apt_install,
     ensure_port_free,
     ensure_writable,
+    free_port,
     process_alive,
     process_matches,
     read_pid,
@@ -181,17 +182,7 @@ def ensure_rabbitmq_installed(*, progress: Callable[[str], None] | None = None) 
     script = find_rabbitmq_server()
     if script is not None:
         return script
-    apt_get = shutil.which("apt-get")
-    if apt_get is None or os.geteuid() != 0:
-        raise LocalServiceError(f"rabbitmq-server is not installed; {INSTALL_HINT}")
-    if progress is not None:
-        progress("installing rabbitmq-server with apt-get")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for args in ([apt_get, "update", "-q"], [apt_get, "install", "-y", "-q", "rabbitmq-server"]):
-        done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise LocalServiceError(f"`{' '.join(args[1:])}` failed: {last[0]}")
+    apt_install("rabbitmq-server", hint=INSTALL_HINT, announce=progress)
     _disable_system_service()
     script = find_rabbitmq_server()
     if script is None:
@@ -228,7 +219,7 @@ def start_rabbitmq(settings: Settings, *, timeout_s: float = START_TIMEOUT_S) ->
     ensure_port_free(settings.rabbitmq_port, service="RabbitMQ", setting="GRAPH_RABBITMQ_PORT")
     ensure_writable(layout.mnesia, what="RabbitMQ data folder")
     write_rabbitmq_files(settings, layout)
-    env = rabbitmq_env(settings, layout, dist_port=_free_port())
+    env = rabbitmq_env(settings, layout, dist_port=free_port())
     pid = _spawn(script, env, layout)
     layout.pid_file.write_text(f"{pid}\n", encoding="ascii")
     _wait_for_amqp(settings, layout, pid, timeout_s=timeout_s)
@@ -274,14 +265,6 @@ def _spawn(script: Path, env: dict[str, str], layout: RabbitmqLayout) -> int:
     return spawn_detached(
         ["env", *assignments, str(script)], log_file=layout.out_file, cwd=layout.home
     )
-
-
-def _free_port() -> int:
-    """A loopback port nothing listens on right now (for Erlang distribution)."""
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def amqp_answers(url: str) -> bool:

@@ -24,6 +24,7 @@ from graph_service.errors import LocalServiceError
 from graph_service.local import (
     LOOPBACK,
     ServiceStatus,
+    apt_install,
     ensure_port_free,
     ensure_writable,
     process_alive,
@@ -121,16 +122,7 @@ def ensure_redis_installed() -> Path:
     binary = find_redis_server()
     if binary is not None:
         return binary
-    apt_get = shutil.which("apt-get")
-    if apt_get is None or os.geteuid() != 0:
-        raise LocalServiceError(f"redis-server is not installed; {INSTALL_HINT}")
-    logger.info("installing redis-server with apt-get")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for args in ([apt_get, "update", "-q"], [apt_get, "install", "-y", "-q", "redis-server"]):
-        done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise LocalServiceError(f"`{' '.join(args[1:])}` failed: {last[0]}")
+    apt_install("redis-server", hint=INSTALL_HINT, announce=logger.info)
     binary = find_redis_server()
     if binary is None:
         raise LocalServiceError("apt-get installed redis-server but it is not on PATH")

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from starlette.testclient import TestClient
@@ -33,3 +34,23 @@ def run_cli(
         env={**os.environ, **(env or {})},
         check=False,
     )
+
+
+@contextmanager
+def running_worker(env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `graph-service worker` process (extra environment on top of ours)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph_service.cli", "worker"], env={**os.environ, **(env or {})}
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+@pytest.fixture
+def worker(graph: object, redis_client: object) -> Iterator[subprocess.Popen[bytes]]:
+    """A real ingest worker, as `graph-service worker` runs it."""
+    with running_worker() as process:
+        yield process

@@ -4,9 +4,7 @@ samples land once and replay as duplicates; bad rows reach the quarantine as wri
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ from typing import Any
 import pytest
 
 from graph_service.db import GraphClient
-from tests.e2e.conftest import run_cli
+from tests.e2e.conftest import run_cli, running_worker
 from tests.e2e.test_cli_ingest import parse_counts, source_record_count
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -36,11 +34,8 @@ LINKEDIN_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Conne
 def worker(graph: GraphClient, redis_client: object) -> Iterator[subprocess.Popen[bytes]]:
     """A worker as in test_cli_ingest, without conversation embeddings: these files hold
     contacts only, and the format tests should not wait on the embedding model."""
-    env = {**os.environ, "GRAPH_CONVERSATION_EMBEDDINGS": "false"}
-    process = subprocess.Popen([sys.executable, "-m", "graph_service.cli", "worker"], env=env)
-    yield process
-    process.terminate()
-    process.wait(timeout=60)
+    with running_worker({"GRAPH_CONVERSATION_EMBEDDINGS": "false"}) as process:
+        yield process
 
 
 def quarantined(redis_client: Any, origin: Path) -> list[dict[str, Any]]:

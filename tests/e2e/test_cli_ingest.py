@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +11,6 @@ from graph_service.db import GraphClient
 from tests.e2e.conftest import run_cli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-@pytest.fixture
-def worker(graph: GraphClient, redis_client: object) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen([sys.executable, "-m", "graph_service.cli", "worker"])
-    yield process
-    process.terminate()
-    process.wait(timeout=60)
 
 
 def parse_counts(stdout: str) -> dict[str, int]:

@@ -5,9 +5,7 @@ real CLI, a real worker, Redis and Neo4j; the rejects are listed, shown, fixed, 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,7 @@ from typing import Any
 import pytest
 
 from graph_service.db import GraphClient
-from tests.e2e.conftest import run_cli
+from tests.e2e.conftest import run_cli, running_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -25,11 +23,8 @@ LIGHT_WORKER = {"GRAPH_SEMANTIC_MATCHING": "false", "GRAPH_CONVERSATION_EMBEDDIN
 
 @pytest.fixture
 def worker(graph: GraphClient, redis_client: object) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**os.environ, **LIGHT_WORKER}
-    process = subprocess.Popen([sys.executable, "-m", "graph_service.cli", "worker"], env=env)
-    yield process
-    process.terminate()
-    process.wait(timeout=60)
+    with running_worker(LIGHT_WORKER) as process:
+        yield process
 
 
 def ok(*args: str) -> str:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +17,7 @@ from starlette.testclient import TestClient
 from graph_service import keys
 from graph_service.app import create_app
 from graph_service.db import GraphClient
+from graph_service.local import free_port
 from graph_service.settings import Settings
 from tests.e2e.conftest import run_cli
 
@@ -42,15 +40,6 @@ def make_key(graph: GraphClient) -> Iterator[Any]:
     yield make
     for key_id in made:
         keys.revoke_api_key(graph, key_id)
-
-
-@pytest.fixture
-def worker(graph: GraphClient, redis_client: object) -> Iterator[subprocess.Popen[bytes]]:
-    """A real ingest worker, as `graph-service worker` runs it."""
-    process = subprocess.Popen([sys.executable, "-m", "graph_service.cli", "worker"])
-    yield process
-    process.terminate()
-    process.wait(timeout=60)
 
 
 def bearer(key: str) -> dict[str, str]:
@@ -218,13 +207,6 @@ def test_oversized_body_is_413_declared_or_not(settings: Settings, make_key: Any
     for response in (declared, streamed):
         assert response.status_code == 413
         assert "1024 bytes" in response.json()["message"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ import pytest
 from redis import Redis
 
 from graph_service.db import GraphClient
+from graph_service.local import free_port
 from graph_service.local.rabbitmq_server import (
     INSTALL_HINT,
     find_rabbitmq_server,
@@ -34,7 +35,7 @@ from ingest.batches import run_progress
 from ingest.broker import GraphRabbitmqBroker
 from ingest.submit import wait_for_run
 from ingest.synthetic import generate_world
-from tests.fault_services import free_port, world_sources, write_world_copy
+from tests.fault_services import world_sources, write_world_copy
 from tests.support import skip_or_fail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 
 from graph_service.db import GraphClient
+from graph_service.local import free_port
 from graph_service.settings import Settings
 from ingest.submit import wait_for_run
 from tests.e2e.conftest import run_cli
@@ -49,13 +49,6 @@ def private_redis(redis_client: Redis[bytes], settings: Settings) -> Iterator[st
     for key in client.scan_iter("graph-service:*"):
         client.delete(key)
     client.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture

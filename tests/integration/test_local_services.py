@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -26,7 +25,7 @@ import redis
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError
 
-from graph_service.local import wait_until
+from graph_service.local import free_port, wait_until
 from graph_service.local.neo4j_server import (
     find_java,
     neo4j_assembled,
@@ -46,14 +45,6 @@ from tests.support import skip_or_fail
 pytestmark = pytest.mark.integration
 
 missing = skip_or_fail
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")

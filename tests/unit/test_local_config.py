@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from pydantic import SecretStr
 
 from graph_service.errors import ConfigurationError, LocalServiceError
-from graph_service.local import neo4j_server, redis_server
+from graph_service.local import free_port, neo4j_server, redis_server
 from graph_service.local.cli import neo4j_group, redis_group
 from graph_service.local.neo4j_server import (
     neo4j_assembled,
@@ -37,14 +37,6 @@ from graph_service.local.redis_server import (
     start_redis,
 )
 from graph_service.settings import Settings, load_settings
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def parse_conf(text: str, separator: str) -> dict[str, str]:
