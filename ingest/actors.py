@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -49,8 +50,10 @@ def process_chunk(deps: IngestDeps, chunk_id: str) -> dict[str, int] | None:
         counts.update(
             accepted=outcome.accepted, duplicate=outcome.duplicate, suppressed=outcome.suppressed
         )
-    # Before finish_chunk, so a finished run has its conversations embedded.
-    embed_after_chunk(deps.graph, deps.embedder)
+    # Before finish_chunk, so a finished run has its conversations embedded; only chunks
+    # holding conversations can leave texts to embed (and the lookup grows with the store).
+    if any(row["kind"] == "conversation" for row in parsed.rows):
+        embed_after_chunk(deps.graph, deps.embedder)
     rejects: dict[str | bytes, str] = {
         f"{run_id}:{r.origin}:{r.line_no}": r.to_json() for r in parsed.rejections
     }
@@ -84,10 +87,16 @@ def declare_actors(
     retries the message and dead-letters it once retries are exhausted.
     """
     cache: list[IngestDeps] = []
+    # Worker threads start together: without the lock each built its own models at once,
+    # and transformers switches torch's process-wide default dtype while loading the bf16
+    # embedder, so a bio model loading beside it could end up half bf16 (every chunk then
+    # failed with "mat1 and mat2 must have the same dtype").
+    building = threading.Lock()
 
     def run(chunk_id: str) -> dict[str, int] | None:
-        if not cache:
-            cache.append(deps_factory())
+        with building:
+            if not cache:
+                cache.append(deps_factory())
         return process_chunk(cache[0], chunk_id)
 
     def ingest_chunk(chunk_id: str) -> None:
