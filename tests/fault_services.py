@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 from graph_service.content_hash import ContentHash, content_hash
 from graph_service.cypher import CypherLibrary
 from graph_service.db import GraphClient, create_driver
-from graph_service.local import free_port
+from graph_service.local import free_ports
 from graph_service.local.neo4j_server import start_neo4j, stop_neo4j
 from graph_service.local.redis_server import start_redis, stop_redis
 from graph_service.migrations import migrate
@@ -62,7 +62,7 @@ class FaultServices:
     @classmethod
     def create(cls, root: Path) -> FaultServices:
         """Settings for free ports under `root`; nothing is started yet."""
-        bolt, http, redis_port = free_port(), free_port(), free_port()
+        bolt, http, redis_port = free_ports(3)
         settings = load_settings(
             neo4j_uri=f"bolt://127.0.0.1:{bolt}",
             neo4j_bolt_port=bolt,

@@ -175,10 +175,17 @@ def tail(path: Path, *, lines: int = 5) -> str:
 
 def free_port() -> int:
     """A loopback port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        port: int = probe.getsockname()[1]
-        return port
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct loopback ports nothing listens on right now: all are held open
+    together while chosen, since one port closed and asked for again may come back."""
+    with contextlib.ExitStack() as stack:
+        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for probe in probes:
+            probe.bind((LOOPBACK, 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
 
 
 def apt_install(package: str, *, hint: str, announce: Callable[[str], None] | None = None) -> None:

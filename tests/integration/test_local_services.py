@@ -25,7 +25,7 @@ import redis
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import AuthError
 
-from graph_service.local import free_port, wait_until
+from graph_service.local import free_port, free_ports, wait_until
 from graph_service.local.neo4j_server import (
     find_java,
     neo4j_assembled,
@@ -50,9 +50,10 @@ missing = skip_or_fail
 @pytest.fixture(scope="module")
 def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, Path]]:
     """A running Neo4j on free ports with a throw-away home; stopped afterwards."""
+    bolt, http = free_ports(2)
     settings = load_settings(
-        neo4j_bolt_port=free_port(),
-        neo4j_http_port=free_port(),
+        neo4j_bolt_port=bolt,
+        neo4j_http_port=http,
         neo4j_heap="512m",
         neo4j_pagecache="256m",
     )

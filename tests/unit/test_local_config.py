@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from pydantic import SecretStr
 
 from graph_service.errors import ConfigurationError, LocalServiceError
-from graph_service.local import free_port, neo4j_server, redis_server
+from graph_service.local import free_ports, neo4j_server, redis_server
 from graph_service.local.cli import neo4j_group, redis_group
 from graph_service.local.neo4j_server import (
     neo4j_assembled,
@@ -57,13 +57,14 @@ def write_script(folder: Path, name: str, body: str) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings on free ports with a fresh local_dir."""
+    bolt, http, redis_port = free_ports(3)
     return load_settings(
         local_dir=tmp_path / "local",
-        neo4j_bolt_port=free_port(),
-        neo4j_http_port=free_port(),
+        neo4j_bolt_port=bolt,
+        neo4j_http_port=http,
         neo4j_heap="1g",
         neo4j_pagecache="512m",
-        redis_port=free_port(),
+        redis_port=redis_port,
         redis_maxmemory="256mb",
     )
 
