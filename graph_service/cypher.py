@@ -18,6 +18,8 @@ QUERIES_FOLDER = "queries"
 # Header tags every query file must carry.
 REQUIRED_TAGS = ("params", "returns")
 _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+# Returned types the driver hands back as graph objects rather than plain values.
+_ENTITY_TYPE_RE = re.compile(r"\b(NODE|RELATIONSHIP|PATH)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,11 @@ class CypherQuery:
     def parameters(self) -> frozenset[str]:
         """The `$parameters` the statement uses."""
         return frozenset(_PARAM_RE.findall(_strip_comments(self.text)))
+
+    @property
+    def returns_entities(self) -> bool:
+        """Whether the documented columns hold nodes, relationships or paths."""
+        return bool(_ENTITY_TYPE_RE.search(self.header["returns"]))
 
 
 def split_header(source: str) -> tuple[dict[str, str], str]:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, ManagedTransaction
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    Driver,
+    GraphDatabase,
+    ManagedTransaction,
+    Result,
+)
 
 from graph_service.cypher import CypherLibrary
 from graph_service.settings import Settings
@@ -41,7 +48,21 @@ class GraphTx:
 
     def run(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
         """Run the query called `query_name` and return its rows."""
-        return self._tx.run(self._library.text(query_name), params).data()
+        query = self._library.get(query_name)
+        result = self._tx.run(query.text, params)
+        if query.returns_entities:
+            return result.data()
+        return plain_rows(result)
+
+
+def plain_rows(result: Result) -> list[dict[str, Any]]:
+    """Rows of a result holding only plain values (no nodes, relationships or paths).
+
+    `Result.data()` walks every value recursively to turn graph objects into dicts; on the
+    resolver's large neighbourhood reads that walk cost more than receiving the rows.
+    """
+    keys = result.keys()
+    return [dict(zip(keys, record, strict=True)) for record in result]
 
 
 class GraphClient:

@@ -22,7 +22,7 @@ keys, so a replay changes nothing. Model and reasons: docs/graph-model.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from graph_service.db import GraphTx
@@ -150,13 +150,31 @@ def _subject_refs(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def identifier_row(key: str) -> dict[str, Any]:
-    """An identifier key ("email:ann@x.org", "account:x:ann") as the fields of its node."""
+    """An identifier key ("email:ann@x.org", "account:x:ann") as the label and fields its
+    node is created with."""
     kind, _, rest = key.partition(":")
-    item: dict[str, Any] = {"key": key, "type": kind, "value": rest}
-    if kind in ("account", "external"):
-        owner, _, value = rest.partition(":")
-        item.update(value=value, platform=owner, system=owner)
-    return item
+    label, props = _IDENTIFIER_NODES[kind](rest)
+    return {"key": key, "label": label, "props": props}
+
+
+def _split_owner(rest: str) -> tuple[str, str]:
+    owner, _, value = rest.partition(":")
+    return owner, value
+
+
+# Identifier kind -> (label, properties) of its node, from the key after "kind:".
+_IDENTIFIER_NODES: dict[str, Callable[[str], tuple[str, dict[str, str]]]] = {
+    "email": lambda rest: ("Email", {"address": rest}),
+    "phone": lambda rest: ("Phone", {"e164": rest}),
+    "account": lambda rest: (
+        "Account",
+        dict(zip(("platform", "handle"), _split_owner(rest), strict=True)),
+    ),
+    "external": lambda rest: (
+        "ExternalId",
+        dict(zip(("system", "value"), _split_owner(rest), strict=True)),
+    ),
+}
 
 
 def _key(row: Mapping[str, Any]) -> str:

@@ -166,11 +166,13 @@ def _store(
     changed_keys = {
         f"{s['source']}|{s['source_id']}" for s in statuses if s["status"] != "duplicate"
     }
+    new_keys = {f"{s['source']}|{s['source_id']}" for s in statuses if s["status"] == "created"}
     outcome.duplicate = len(kept) - len(changed_keys)
     outcome.accepted = len(changed_keys)
     changed = [p for p in kept if p.key in changed_keys]
     if changed:
-        tx.run("identity/link_identifiers", records=[_links(p) for p in changed], now=now)
+        links = [_links(p, new=p.key in new_keys) for p in changed]
+        tx.run("identity/link_identifiers", records=links, now=now)
         link_changed(tx, [p.row for p in changed], now)
         profiles = [p.profile for p in changed if p.profile is not None]
         if profiles:
@@ -184,7 +186,7 @@ def _identifier(key: str, role: bool) -> dict[str, Any]:
     return identifier_row(key) | {"role": role}
 
 
-def _links(item: Prepared) -> dict[str, Any]:
+def _links(item: Prepared, *, new: bool) -> dict[str, Any]:
     carries: list[dict[str, Any]] = []
     refers: list[dict[str, Any]] = []
     blocks: list[str] = []
@@ -200,6 +202,7 @@ def _links(item: Prepared) -> dict[str, Any]:
     return {
         "source": item.row["source"],
         "source_id": item.row["source_id"],
+        "new": new,
         "carries": carries,
         "refers": refers,
         "blocks": blocks,

@@ -55,3 +55,11 @@ def test_one_statement_per_query_file(tmp_path: Path) -> None:
 def test_split_statements_ignores_comments_and_blank_tails() -> None:
     body = "CREATE INDEX a;\n// trailing comment\nCREATE INDEX b;\n\n"
     assert split_statements(body) == ["CREATE INDEX a", "// trailing comment\nCREATE INDEX b"]
+
+
+def test_queries_documented_to_return_graph_objects_are_flagged(tmp_path: Path) -> None:
+    write(tmp_path / "queries/node.cypher", "// params: none\n// returns: n :: NODE\nRETURN 1\n")
+    write(tmp_path / "queries/plain.cypher", "// params: none\n// returns: k :: STRING\nRETURN 1\n")
+    library = CypherLibrary.load(tmp_path)
+    assert library.get("node").returns_entities
+    assert not library.get("plain").returns_entities

@@ -201,3 +201,20 @@ def test_every_kind_with_references_is_linked() -> None:
     kinds |= {"employee", "follow", "job_change", "consent_change"}
     assert set(KIND_LINKS) == kinds
     assert len(DERIVED_RELATIONSHIPS) == len(set(DERIVED_RELATIONSHIPS))
+
+
+def test_identifier_rows_carry_their_node_label_and_fields() -> None:
+    from ingest.linking import identifier_row
+
+    assert identifier_row("email:ann@x.org") == {
+        "key": "email:ann@x.org",
+        "label": "Email",
+        "props": {"address": "ann@x.org"},
+    }
+    assert identifier_row("phone:+4930123456")["props"] == {"e164": "+4930123456"}
+    account = identifier_row("account:mastodon:ann@social.example")
+    assert (account["label"], account["props"]) == (
+        "Account",
+        {"platform": "mastodon", "handle": "ann@social.example"},
+    )
+    assert identifier_row("external:crm:42:7")["props"] == {"system": "crm", "value": "42:7"}

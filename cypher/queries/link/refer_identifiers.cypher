@@ -2,7 +2,7 @@
 // manager) with REFERS_TO, creating identifier nodes not seen yet, and blanks the
 // record's link signature so it is relinked once resolution has placed it (null stays
 // null: a record never linked has no relationships to delete).
-// params: $records :: LIST<MAP> each {source, source_id, refers: LIST<MAP {key, type, value, platform, system, as}>}, $now :: STRING (RFC 3339)
+// params: $records :: LIST<MAP> each {source, source_id, refers: LIST<MAP {key, label, props, as}>}, $now :: STRING (RFC 3339)
 // returns: records :: INTEGER
 UNWIND $records AS rec
 MATCH (r:SourceRecord {source: rec.source, source_id: rec.source_id})
@@ -11,16 +11,9 @@ WITH r, rec
 CALL (r, rec) {
   UNWIND rec.refers AS ident
   MERGE (i:Identifier {key: ident.key})
-  ON CREATE SET i.first_seen = datetime($now), i.role = false
+  ON CREATE SET i:$(ident.label), i += ident.props, i.first_seen = datetime($now),
+                i.role = false
   SET i.touched_at = datetime($now)
-  FOREACH (_ IN CASE ident.type WHEN 'email' THEN [1] ELSE [] END |
-    SET i:Email, i.address = ident.value)
-  FOREACH (_ IN CASE ident.type WHEN 'phone' THEN [1] ELSE [] END |
-    SET i:Phone, i.e164 = ident.value)
-  FOREACH (_ IN CASE ident.type WHEN 'account' THEN [1] ELSE [] END |
-    SET i:Account, i.platform = ident.platform, i.handle = ident.value)
-  FOREACH (_ IN CASE ident.type WHEN 'external' THEN [1] ELSE [] END |
-    SET i:ExternalId, i.system = ident.system, i.value = ident.value)
   MERGE (r)-[:REFERS_TO {role: ident.as}]->(i)
 }
 RETURN count(r) AS records
