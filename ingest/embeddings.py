@@ -31,7 +31,8 @@ EMBEDDING_DIMENSIONS = 384
 PENDING_BATCH = 1000
 # CPU flags of native bf16 arithmetic; without them bf16 is emulated and slower than fp32.
 BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
-# Packages sentence-transformers' ONNX backend imports (`sentence-transformers[onnx]`).
+# Packages sentence-transformers' ONNX backend imports (`sentence-transformers[onnx]`, which
+# asks for optimum-onnx; its releases, 0.1.0 the latest, need transformers < 4.58).
 ONNX_PACKAGES = ("onnxruntime", "optimum")
 
 
@@ -189,8 +190,9 @@ def _require_onnx() -> None:
     missing = [name for name in ONNX_PACKAGES if importlib.util.find_spec(name) is None]
     if missing:
         raise EmbeddingError(
-            f"GRAPH_EMBEDDING_BACKEND=onnx needs {', '.join(missing)} "
-            "(pip install 'sentence-transformers[onnx]'), which is not installed"
+            f"GRAPH_EMBEDDING_BACKEND=onnx needs {', '.join(missing)}, which is not installed; "
+            "sentence-transformers[onnx] (optimum-onnx) needs transformers < 4.58, so with "
+            "sentence-transformers 6 use torch-bf16 (docs/embeddings.md)"
         )
 
 
