@@ -8,7 +8,8 @@
 // returns: person :: STRING, source :: STRING, source_id :: STRING, profile :: STRING, payload :: STRING, pin :: STRING
 CALL () {
   UNWIND $identifiers AS k
-  MATCH (:Identifier {key: k})<-[:CARRIES]-(r:SourceRecord)
+  MATCH (i:Identifier {key: k})<-[:CARRIES]-(r:SourceRecord)
+  USING INDEX i:Identifier(key)
   RETURN r
   UNION
   UNWIND $records AS k

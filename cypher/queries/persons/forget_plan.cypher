@@ -13,7 +13,8 @@ CALL (records) {
 }
 CALL (own_identifiers) {
   UNWIND own_identifiers AS key
-  MATCH (:Identifier {key: key})<-[ref:REFERS_TO]-(other:SourceRecord)
+  MATCH (i:Identifier {key: key})<-[ref:REFERS_TO]-(other:SourceRecord)
+  USING INDEX i:Identifier(key)
   WHERE ref.role IN $principal_roles
   RETURN collect(DISTINCT other.source + '|' + other.source_id) AS about
 }
