@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import platform
 import resource
 import subprocess
@@ -81,12 +82,27 @@ def _graph() -> Any:
     return settings, client
 
 
+class RetryCounter(logging.Handler):
+    """Counts the driver's "will be retried" warnings: chunk transactions rerun after a
+    deadlock or another transient error (each rerun repeats the whole chunk)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.retries = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "will be retried" in str(record.msg):
+            self.retries += 1
+
+
 def resolve_share(world: str, chunk_size: int, worker: int, workers: int) -> dict[str, Any]:
     """One writer process: every `workers`-th chunk, from chunk `worker` on."""
     from ingest.batches import RawLine
     from ingest.records import parse_chunk
     from ingest.resolution import ResolverConfig, store_and_resolve
 
+    retries = RetryCounter()
+    logging.getLogger("neo4j.session").addHandler(retries)
     settings, graph = _graph()
     config = ResolverConfig.from_settings(settings)
     latencies: list[float] = []
@@ -98,7 +114,12 @@ def resolve_share(world: str, chunk_size: int, worker: int, workers: int) -> dic
         parsed = parse_chunk([RawLine("bench", i, text) for i, text in enumerate(lines)])
         accepted += store_and_resolve(graph, parsed.rows, config, batch_id="bench").accepted
         latencies.append(time.perf_counter() - started)
-    return {"accepted": accepted, "latencies": latencies, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "accepted": accepted,
+        "latencies": latencies,
+        "peak_rss_mb": peak_rss_mb(),
+        "retries": retries.retries,
+    }
 
 
 def run_ours(world: str, chunk_size: int, workers: int) -> dict[str, Any]:
@@ -129,6 +150,7 @@ def run_ours(world: str, chunk_size: int, workers: int) -> dict[str, Any]:
         "records_per_s": accepted / seconds,
         "chunk_p50_s": latencies[len(latencies) // 2],
         "chunk_p95_s": latencies[int(len(latencies) * 0.95)],
+        "transaction_retries": sum(share["retries"] for share in shares),
         "peak_rss_mb_per_worker": max(share["peak_rss_mb"] for share in shares),
         "peak_rss_mb": sum(share["peak_rss_mb"] for share in shares),
     }
