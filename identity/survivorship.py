@@ -39,19 +39,17 @@ address country, else in the golden address's country.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from types import MappingProxyType
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
-from identity.company import company_key, normalize_domain
-from identity.email import EmailResult, normalize_email
+from identity import _survivorship_candidates as read
+from identity._survivorship_candidates import Candidate, Ranks, Seen, Value, Written
+from identity.email import EmailResult
 from identity.errors import SurvivorshipError
-from identity.handles import normalize_handle
-from identity.names import name_key, split_full_name
-from identity.phone import PhoneResult, normalize_phone
+from identity.phone import PhoneResult
 
 __all__ = [
     "CONFIGURABLE_FIELDS",
@@ -69,9 +67,6 @@ __all__ = [
 ]
 
 Rule = Literal["source_priority", "most_recent", "most_frequent"]
-# A golden value: text, a consent flag, or a whole address/company object.
-Value = str | bool | Mapping[str, str]
-
 # Fields whose rule can be configured; "consent" sets all three consent channels.
 CONFIGURABLE_FIELDS = (
     "given_name", "family_name", "full_name", "birth_date", "address", "company", "title",
@@ -91,16 +86,17 @@ DEFAULT_FIELD_RULES: Mapping[str, Rule] = MappingProxyType(
 DEFAULT_SOURCE_PRIORITY = ("hr", "crm", "shop", "support", "linkedin", "x", "instagram")
 # Consent channels of the contract's Consent object.
 CONSENT_CHANNELS = ("email", "phone", "profiling")
+# Survivor names of the consent channels.
+_CONSENT_FIELDS = tuple(f"consent.{channel}" for channel in CONSENT_CHANNELS)
+# Whether golden_to_dict copies a value of these types to a dict (any other Mapping too):
+# spares an ABC check per field.
+_COPIED = {str: False, bool: False, MappingProxyType: True}
 # Tie-breaks after each rule; record_key is last and unique, so every order is total.
 _TIE_BREAKS: dict[str, tuple[str, ...]] = {
     "most_frequent": ("source_priority", "most_recent", "list_order", "record_key"),
     "most_recent": ("source_priority", "list_order", "record_key"),
     "source_priority": ("most_recent", "list_order", "record_key"),
 }
-# Phone types by preference for primary_phone: a mobile reaches the person, a desk may not.
-_PHONE_TIERS = {"mobile": 0, "fixed_line_or_mobile": 1}
-_ADDRESS_PARTS = ("street_number", "street", "locality", "postcode", "region", "country")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +144,10 @@ class SurvivorshipRules:
 
     def source_rank(self, source: str) -> int:
         """0 for the best source; every unlisted source shares the last rank."""
-        try:
+        # A membership test first: raising ValueError for every unlisted source is slow.
+        if source in self.source_priority:
             return self.source_priority.index(source)
-        except ValueError:
-            return len(self.source_priority)
+        return len(self.source_priority)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,303 +202,193 @@ class GoldenRecord(Mapping[str, Survivor]):
         return len(self.survivors)
 
 
-@dataclass(frozen=True, slots=True)
-class _Seen:
-    """An input record with its parsed time and source rank."""
+# Built once: checking and copying the defaults on every call cost as much as a field.
+_DEFAULT_RULES = SurvivorshipRules()
 
-    key: str
-    observed_at: str
-    time: datetime
-    rank: int
-    record: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    """One record's offer for a field; ``group`` is the folded key values are counted by."""
-
-    value: Value
-    group: str
-    seen: _Seen
-    stamp: str
-    time: datetime
-    position: int = 0
+# Survivor, CarriedValue and GoldenRecord are frozen dataclasses, whose __init__ sets every
+# field through object.__setattr__; at some twenty of them a golden record that was a tenth
+# of the work. They are built here by filling their slots (GoldenRecord: its __dict__)
+# directly: the same objects at half the cost. A unit test checks both ways give equal ones.
+_new = object.__new__
+_set_value, _set_rule, _set_record, _set_observed_at, _set_candidates = (
+    Survivor.__dict__[name].__set__
+    for name in ("value", "rule", "source_record", "observed_at", "candidates")
+)
+_set_cv_value, _set_cv_key, _set_cv_records, _set_cv_platform, _set_cv_type, _set_cv_role = (
+    CarriedValue.__dict__[name].__set__
+    for name in ("value", "key", "records", "platform", "number_type", "is_role")
+)
 
 
-def _parse_time(text: object, where: str) -> datetime:
-    """Parse RFC 3339 text to UTC; anything else means the record skipped validation."""
-    if isinstance(text, str):
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is not None:
-            return parsed.astimezone(UTC)
-    raise SurvivorshipError(f"{where} is {text!r}, not an RFC 3339 date-time with an offset")
+def _survivor(value: Value, rule: str, record: str, observed_at: str, candidates: int) -> Survivor:
+    """``Survivor(value, rule, record, observed_at, candidates)``."""
+    survivor = _new(Survivor)
+    _set_value(survivor, value)
+    _set_rule(survivor, rule)
+    _set_record(survivor, record)
+    _set_observed_at(survivor, observed_at)
+    _set_candidates(survivor, candidates)
+    return survivor
 
 
-def _prepare(records: Iterable[SurvivorInput], rules: SurvivorshipRules) -> list[_Seen]:
-    """Parse times and rank sources; refuse empty input and repeated keys."""
-    seen = [
-        _Seen(r.key, r.observed_at, _parse_time(r.observed_at, f"{r.key}: observed_at"),
-              rules.source_rank(r.source), r.record)
-        for r in records
-    ]  # fmt: skip
-    if not seen:
-        raise SurvivorshipError("a golden record needs at least one source record")
-    keys = Counter(s.key for s in seen)
-    repeated = sorted(key for key, count in keys.items() if count > 1)
-    if repeated:
-        raise SurvivorshipError(f"record keys given more than once: {repeated}")
-    return sorted(seen, key=lambda s: s.key)
+def _carried_value(
+    value: str,
+    key: str,
+    records: tuple[str, ...],
+    platform: str | None = None,
+    number_type: str | None = None,
+    is_role: bool = False,
+) -> CarriedValue:
+    """``CarriedValue(value, key, records, platform, number_type, is_role)``."""
+    carried = _new(CarriedValue)
+    _set_cv_value(carried, value)
+    _set_cv_key(carried, key)
+    _set_cv_records(carried, records)
+    _set_cv_platform(carried, platform)
+    _set_cv_type(carried, number_type)
+    _set_cv_role(carried, is_role)
+    return carried
 
 
-def _offer(value: Value, group: str, seen: _Seen, position: int = 0) -> _Candidate:
-    return _Candidate(value, group, seen, seen.observed_at, seen.time, position)
+def _golden_record(**fields: Any) -> GoldenRecord:
+    """``GoldenRecord(**fields)``, every field given."""
+    golden = _new(GoldenRecord)
+    vars(golden).update(fields)
+    return golden
 
 
 # --------------------------------------------------------------------------- ranking
 
 
-def _criterion(name: str, candidate: _Candidate) -> int | str:
-    """One criterion's sort value for a candidate; smaller is better."""
-    if name == "source_priority":
-        return candidate.seen.rank
-    if name == "most_recent":
-        return -((candidate.time - _EPOCH) // timedelta(microseconds=1))
-    if name == "list_order":
-        return candidate.position
-    return candidate.seen.key
+def _labels(rule: Rule, listed: bool) -> tuple[str, ...]:
+    """``Survivor.rule`` when each criterion of ``rule`` in turn separated the winner."""
+    names = tuple(n for n in (rule, *_TIE_BREAKS[rule]) if listed or n != "list_order")
+    return tuple(">".join(names[: i + 1]) for i in range(len(names)))
 
 
-def _rank_group(
-    members: list[_Candidate], names: tuple[str, ...]
-) -> tuple[tuple[int | str, ...], _Candidate]:
-    """A value's sort tuple and its representative: the member the other criteria prefer."""
-    per_member = tuple(name for name in names if name != "most_frequent")
-    best = min(members, key=lambda c: tuple(_criterion(name, c) for name in per_member))
-    ranks = tuple(
-        -len(members) if name == "most_frequent" else _criterion(name, best) for name in names
-    )
-    return ranks, best
+# A candidate's sort values under a rule: by_recency for most_recent, else by_rank (see
+# read.Candidate); indexed by ``rule == "most_recent"``.
+_RANKS: tuple[Callable[[Candidate], Ranks], ...] = (itemgetter(4), itemgetter(5))
+# Labels by (rule, listed), in the order of a candidate's sort values, after the count for
+# most_frequent: source_priority and most_frequent sort by_rank, most_recent by_recency.
+_LABELS = {(rule, listed): _labels(rule, listed)
+           for rule in get_args(Rule) for listed in (False, True)}  # fmt: skip
 
 
-def _choose(candidates: list[_Candidate], rule: Rule, *, listed: bool = False) -> Survivor | None:
+def _choose(candidates: list[Candidate], rule: Rule, *, listed: bool = False) -> Survivor:
     """Pick the best value under ``rule`` and name the criteria that decided.
 
     ``listed`` fields come from lists (emails, phones), where a record's order is a hint.
+    Each value is represented by the member the tie-breaks prefer; values then rank by
+    count (most_frequent only) and that member's sort values. ``candidates`` is not empty.
     """
-    if not candidates:
-        return None
-    names = tuple(n for n in (rule, *_TIE_BREAKS[rule]) if listed or n != "list_order")
-    groups: dict[str, list[_Candidate]] = {}
+    ranks = _RANKS[rule == "most_recent"]
+    best = candidates[0]
+    group = best[1]
+    # Most fields offer one value (often by several records): no ranking of values needed.
     for candidate in candidates:
-        groups.setdefault(candidate.group, []).append(candidate)
-    ranked = sorted((_rank_group(members, names) for members in groups.values()),
-                    key=lambda pair: pair[0])  # fmt: skip
-    winner_ranks, winner = ranked[0]
-    used: str = rule
-    if len(ranked) > 1:
-        # record_key differs between representatives, so some criterion always separates.
-        pairs = zip(winner_ranks, ranked[1][0], strict=True)
-        split = next(i for i, (a, b) in enumerate(pairs) if a != b)
-        used = ">".join(names[: split + 1])
-    return Survivor(winner.value, used, winner.seen.key, winner.stamp, len(candidates))
+        if candidate[1] != group:
+            return _rank_values(candidates, rule, listed, ranks)
+        if ranks(candidate) < ranks(best):
+            best = candidate
+    value, _, s, stamp, _, _ = best
+    return _survivor(value, rule, s.key, stamp, len(candidates))
 
 
-# --------------------------------------------------------------------------- candidates
+def _rank_values(
+    candidates: list[Candidate], rule: Rule, listed: bool, ranks: Callable[[Candidate], Ranks]
+) -> Survivor:
+    """The winner among several values, and the criterion that put it ahead of the next."""
+    if rule == "most_frequent":
+        first, winner, second = _rank_by_count(candidates, ranks)
+    else:
+        # Without counts a value ranks as its best member: the best candidate wins, and
+        # the next value is the one of the best candidate holding another value.
+        winner = min(candidates, key=ranks)
+        group = winner[1]
+        first, second = ranks(winner), min(ranks(c) for c in candidates if c[1] != group)
+    # record_key differs between representatives, so some criterion always separates.
+    split = 0
+    while first[split] == second[split]:
+        split += 1
+    value, _, s, stamp, _, _ = winner
+    return _survivor(value, _LABELS[rule, listed][split], s.key, stamp, len(candidates))
 
 
-def _text(value: object) -> str:
-    """Text with spacing collapsed, or "" for anything that is not text."""
-    return " ".join(value.split()) if isinstance(value, str) else ""
-
-
-def _record_names(record: Mapping[str, Any]) -> tuple[str, str]:
-    """(given, family) as written; missing parts are filled from a split full_name."""
-    given, family = _text(record.get("given_name")), _text(record.get("family_name"))
-    full = _text(record.get("full_name"))
-    if full and not (given and family):
-        split_given, split_family = split_full_name(full)
-        given, family = given or split_given, family or split_family
-    return given, family
-
-
-def _name_candidates(seen: list[_Seen], part: int) -> list[_Candidate]:
-    offers = ((_record_names(s.record)[part], s) for s in seen)
-    return [_offer(name, name_key(name), s) for name, s in offers if name_key(name)]
-
-
-def _full_name_candidates(seen: list[_Seen]) -> list[_Candidate]:
-    offers = ((_text(s.record.get("full_name")), s) for s in seen)
-    return [_offer(name, name_key(name), s) for name, s in offers if name_key(name)]
-
-
-def _birth_date_candidates(seen: list[_Seen]) -> list[_Candidate]:
-    """Real calendar days after 1899 and not after the record was observed."""
-    found = []
-    for s in seen:
-        try:
-            day = date.fromisoformat(_text(s.record.get("birth_date")))
-        except ValueError:
+def _rank_by_count(
+    candidates: list[Candidate], ranks: Callable[[Candidate], Ranks]
+) -> tuple[Ranks, Candidate, Ranks]:
+    """(winner's ranks, winner, next value's ranks) when values rank by count first."""
+    best: dict[str, Candidate] = {}
+    counts: dict[str, int] = {}
+    for candidate in candidates:
+        group = candidate[1]
+        held = best.get(group)
+        if held is None:
+            best[group], counts[group] = candidate, 1
             continue
-        if day.year >= 1900 and day <= s.time.date():
-            found.append(_offer(day.isoformat(), day.isoformat(), s))
-    return found
-
-
-def _address_candidates(seen: list[_Seen]) -> list[_Candidate]:
-    """Whole address objects, so street, city and country always come from one record."""
-    found = []
-    for s in seen:
-        raw = s.record.get("address") or {}
-        parts = {name: _text(raw.get(name)) for name in _ADDRESS_PARTS if _text(raw.get(name))}
-        if parts:
-            group = "|".join(name_key(parts.get(name, "")) for name in _ADDRESS_PARTS)
-            found.append(_offer(MappingProxyType(parts), group, s))
-    return found
-
-
-def _company_candidates(seen: list[_Seen]) -> list[_Candidate]:
-    found = []
-    for s in seen:
-        raw = s.record.get("company") or {}
-        parts = {name: _text(raw.get(name)) for name in ("name", "domain") if _text(raw.get(name))}
-        group = company_key(parts.get("name", "")) or normalize_domain(parts.get("domain", ""))
-        if parts and group:
-            found.append(_offer(MappingProxyType(parts), group, s))
-    return found
-
-
-def _text_candidates(seen: list[_Seen], name: str) -> list[_Candidate]:
-    offers = ((_text(s.record.get(name)), s) for s in seen)
-    return [_offer(text, name_key(text) or text, s) for text, s in offers if text]
-
-
-def _consent_candidates(seen: list[_Seen], channel: str) -> list[_Candidate]:
-    """Each record's statement for one channel, timed by consent.updated_at if given."""
-    found = []
-    for s in seen:
-        consent = s.record.get("consent") or {}
-        flag = consent.get(channel)
-        if not isinstance(flag, bool):
-            continue
-        stamp = consent.get("updated_at") or s.observed_at
-        time = _parse_time(stamp, f"{s.key}: consent.updated_at")
-        found.append(_Candidate(flag, str(flag).lower(), s, stamp, time))
-    return found
+        counts[group] += 1
+        if ranks(candidate) < ranks(held):
+            best[group] = candidate
+    ranked = [((-counts[group], *ranks(c)), c) for group, c in best.items()]
+    ranked.sort(key=itemgetter(0))
+    return ranked[0][0], ranked[0][1], ranked[1][0]
 
 
 # --------------------------------------------------------------------------- identifiers
 
 
-def _carried(offers: list[tuple[str, str, _Seen]]) -> dict[str, tuple[str, list[str]]]:
-    """Group (key, written form, record) offers into each key's form and carrying records.
-
-    The form is the most often written one; ties go to the form of the best record (source
-    priority, then most recent, then record key), as in the field rules.
-    """
-    writers: dict[str, dict[str, list[_Seen]]] = {}
-    for key, form, s in offers:
-        writers.setdefault(key, {}).setdefault(form, []).append(s)
-    chosen: dict[str, tuple[str, list[str]]] = {}
-    for key, forms in writers.items():
-        form = min(forms, key=lambda f: (-len(forms[f]), min(map(_record_order, forms[f]))))
-        chosen[key] = (form, sorted({s.key for seen in forms.values() for s in seen}))
-    return chosen
-
-
-def _record_order(s: _Seen) -> tuple[int, timedelta, str]:
-    """Best record first: source priority, then most recent, then key."""
-    return s.rank, _EPOCH - s.time, s.key
-
-
-def _ordered(values: Iterable[CarriedValue]) -> tuple[CarriedValue, ...]:
-    """Most widely carried first, then by key, so the list is stable."""
-    return tuple(sorted(values, key=lambda v: (-len(v.records), v.key)))
-
-
-def _record_emails(s: _Seen) -> list[EmailResult]:
-    """Valid addresses of a record, one per mailbox, in the record's order."""
-    emails = [raw for raw in s.record.get("emails") or [] if isinstance(raw, str)]
-    results = (normalize_email(raw) for raw in emails)
-    unique = {r.canonical: r for r in reversed(list(results)) if r.canonical}
-    return list(reversed(unique.values()))
-
-
-def _record_phones(s: _Seen, fallback_region: str | None) -> list[PhoneResult]:
-    """Valid numbers of a record, read in its address country (else the golden one)."""
-    region = _text((s.record.get("address") or {}).get("country")) or fallback_region
-    phones = [raw for raw in s.record.get("phones") or [] if isinstance(raw, str)]
-    results = (normalize_phone(raw, region) for raw in phones)
-    unique = {r.canonical: r for r in reversed(list(results)) if r.canonical}
-    return list(reversed(unique.values()))
-
-
-def _record_handles(s: _Seen) -> list[tuple[str, str]]:
-    """(platform, canonical handle) of listed handles and a social profile's own handle."""
-    raw = [(h.get("platform"), h.get("handle", "")) for h in s.record.get("handles") or []]
-    if s.record.get("kind") == "social_profile" and s.record.get("handle"):
-        raw.append((s.record.get("platform"), s.record["handle"]))
-    results = (normalize_handle(platform, handle) for platform, handle in raw)
-    return [(r.platform, r.canonical) for r in results if r.platform and r.canonical]
-
-
-def _email_values(seen: list[_Seen]) -> tuple[CarriedValue, ...]:
-    found = [(r, s) for s in seen for r in _record_emails(s)]
-    grouped = _carried([(r.canonical or "", r.address or "", s) for r, s in found])
-    role = {r.canonical for r, _ in found if r.is_role}
-    return _ordered(
-        CarriedValue(form, key, tuple(keys), is_role=key in role)
-        for key, (form, keys) in grouped.items()
+def _email_values(
+    seen: list[Seen], emails: list[tuple[EmailResult, ...]]
+) -> tuple[CarriedValue, ...]:
+    """Distinct addresses; a key is a role address if any record's spelling is one."""
+    offers: list[tuple[str, str, Seen]] = []
+    role: set[str] = set()
+    for s, results in zip(seen, emails, strict=True):
+        for r in results:
+            offers.append((r.canonical or "", r.address or "", s))
+            if r.is_role:
+                role.add(r.canonical or "")
+    return tuple(
+        [
+            _carried_value(form, key, records, is_role=key in role)
+            for key, form, records in read.carried(offers)
+        ]
     )
 
 
-def _phone_values(seen: list[_Seen], region: str | None) -> tuple[CarriedValue, ...]:
-    found = [(r, s) for s in seen for r in _record_phones(s, region)]
-    grouped = _carried([(r.canonical or "", r.canonical or "", s) for r, s in found])
-    types = {r.canonical: r.number_type for r, _ in found}
-    return _ordered(
-        CarriedValue(form, key, tuple(keys), number_type=types[key])
-        for key, (form, keys) in grouped.items()
+def _phone_values(
+    seen: list[Seen], phones: list[tuple[PhoneResult, ...]]
+) -> tuple[CarriedValue, ...]:
+    """Distinct numbers with their type."""
+    offers: list[tuple[str, str, Seen]] = []
+    types: dict[str, str | None] = {}
+    for s, results in zip(seen, phones, strict=True):
+        for r in results:
+            offers.append((r.canonical or "", r.canonical or "", s))
+            # A number read twice keeps the type of its last reading (the same number).
+            types[r.canonical or ""] = r.number_type
+    return tuple(
+        [
+            _carried_value(form, key, records, number_type=types[key])
+            for key, form, records in read.carried(offers)
+        ]
     )
 
 
-def _handle_values(seen: list[_Seen]) -> tuple[CarriedValue, ...]:
-    offers = [(f"{p}:{h}", h, s) for s in seen for p, h in dict.fromkeys(_record_handles(s))]
-    return _ordered(
-        CarriedValue(form, key, tuple(keys), platform=key.split(":", 1)[0])
-        for key, (form, keys) in _carried(offers).items()
-    )
-
-
-def _primary_email_candidates(
-    seen: list[_Seen], emails: tuple[CarriedValue, ...]
-) -> list[_Candidate]:
-    """Non-role addresses: a team mailbox is never the person's primary address."""
-    usable = {v.key: v.value for v in emails if not v.is_role}
-    return [
-        _offer(usable[r.canonical], r.canonical, s, i)
-        for s in seen
-        for i, r in enumerate(_record_emails(s))
-        if r.canonical in usable
+def _handle_values(
+    seen: list[Seen], handles: list[tuple[tuple[str, str], ...]]
+) -> tuple[CarriedValue, ...]:
+    """Distinct handles, keyed "platform:handle"."""
+    offers = [
+        (key, handle, s) for s, pairs in zip(seen, handles, strict=True) for key, handle in pairs
     ]
-
-
-def _primary_phone_candidates(seen: list[_Seen], region: str | None) -> list[_Candidate]:
-    """Numbers of the best type present: mobile, then fixed_line_or_mobile, then any."""
-    found = [
-        (_phone_tier(r), _offer(r.canonical, r.canonical, s, i))
-        for s in seen
-        for i, r in enumerate(_record_phones(s, region))
-        if r.canonical
-    ]
-    best = min((tier for tier, _ in found), default=0)
-    return [candidate for tier, candidate in found if tier == best]
-
-
-def _phone_tier(result: PhoneResult) -> int:
-    return _PHONE_TIERS.get(result.number_type or "", len(_PHONE_TIERS))
+    return tuple(
+        [
+            _carried_value(form, key, records, platform=key.split(":", 1)[0])
+            for key, form, records in read.carried(offers)
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- assembly
@@ -515,26 +401,31 @@ def _derive_full_name(survivors: Mapping[str, Survivor]) -> Survivor | None:
     if source is None:
         return None
     text = " ".join(str(part.value) for part in (given, family) if part is not None)
-    return Survivor(text, "derived", source.source_record, source.observed_at, 0)
+    return _survivor(text, "derived", source.source_record, source.observed_at, 0)
 
 
-def _choose_fields(seen: list[_Seen], rules: SurvivorshipRules) -> dict[str, Survivor | None]:
-    """Every scalar field except full-name derivation and the primaries."""
-    chosen: dict[str, Survivor | None] = {
-        "given_name": _choose(_name_candidates(seen, 0), rules.rule_for("given_name")),
-        "family_name": _choose(_name_candidates(seen, 1), rules.rule_for("family_name")),
-        "full_name": _choose(_full_name_candidates(seen), rules.rule_for("full_name")),
-        "birth_date": _choose(_birth_date_candidates(seen), rules.rule_for("birth_date")),
-        "address": _choose(_address_candidates(seen), rules.rule_for("address")),
-        "company": _choose(_company_candidates(seen), rules.rule_for("company")),
-        "title": _choose(_text_candidates(seen, "title"), rules.rule_for("title")),
-        "bio": _choose(_text_candidates(seen, "bio"), rules.rule_for("bio")),
-    }
-    for channel in CONSENT_CHANNELS:
-        chosen[f"consent.{channel}"] = _choose(
-            _consent_candidates(seen, channel), rules.rule_for("consent")
-        )
-    return chosen
+def _choose_fields(
+    seen: list[Seen], written: list[Written], rule: Mapping[str, Rule]
+) -> dict[str, Survivor]:
+    """Every scalar field (full_name derived if no record has one) and consent, in order."""
+    survivors: dict[str, Survivor] = {}
+    for name, found in zip(read.FIELDS, read.field_candidates(seen, written), strict=True):
+        if found:
+            survivors[name] = _choose(found, rule[name])
+        elif name == "full_name" and (derived := _derive_full_name(survivors)) is not None:
+            survivors[name] = derived
+    statements = read.consent_candidates(seen, CONSENT_CHANNELS)
+    for name, found in zip(_CONSENT_FIELDS, statements, strict=True):
+        if found:
+            survivors[name] = _choose(found, rule["consent"])
+    return survivors
+
+
+def _field_rules(rules: SurvivorshipRules) -> Mapping[str, Rule]:
+    """The rule of every configurable field (the defaults' map needs no building)."""
+    if rules is _DEFAULT_RULES:
+        return DEFAULT_FIELD_RULES
+    return {name: rules.rule_for(name) for name in CONFIGURABLE_FIELDS}
 
 
 def build_golden_record(
@@ -557,38 +448,43 @@ def build_golden_record(
         >>> golden["primary_email"].value, [e.value for e in golden.emails]
         ('rob@acme.com', ['info@acme.com', 'rob@acme.com'])
     """
-    rules = rules or SurvivorshipRules()
-    seen = _prepare(records, rules)
-    chosen = _choose_fields(seen, rules)
-    chosen["full_name"] = chosen["full_name"] or _derive_full_name(
-        {name: s for name, s in chosen.items() if s is not None}
-    )
-    region = _golden_country(chosen["address"])
-    emails = _email_values(seen)
-    chosen["primary_email"] = _choose(
-        _primary_email_candidates(seen, emails), rules.rule_for("primary_email"), listed=True
-    )
-    chosen["primary_phone"] = _choose(
-        _primary_phone_candidates(seen, region), rules.rule_for("primary_phone"), listed=True
-    )
-    survivors = {name: s for name, s in chosen.items() if s is not None}
-    return GoldenRecord(
+    rules = rules or _DEFAULT_RULES
+    seen = read.prepare(records, rules.source_rank)
+    written = read.read_records(seen, CONSENT_CHANNELS)
+    rule = _field_rules(rules)
+    survivors = _choose_fields(seen, written, rule)
+    # Each record's identifiers are read once, for both the lists and the primaries.
+    emails = [read.record_emails(w) for w in written]
+    email_values = _email_values(seen, emails) if any(emails) else ()
+    usable = {v.key: v.value for v in email_values if not v.is_role}
+    if usable:
+        candidates = read.primary_email_candidates(seen, emails, usable)
+        survivors["primary_email"] = _choose(candidates, rule["primary_email"], listed=True)
+    region = _golden_country(survivors.get("address"))
+    phones = [read.record_phones(w, region) for w in written]
+    phone_values: tuple[CarriedValue, ...] = ()
+    if any(phones):
+        candidates = read.primary_phone_candidates(seen, phones)
+        survivors["primary_phone"] = _choose(candidates, rule["primary_phone"], listed=True)
+        phone_values = _phone_values(seen, phones)
+    handles = [read.record_handles(w) for w in written]
+    return _golden_record(
         survivors=MappingProxyType(survivors),
-        emails=emails,
-        phones=_phone_values(seen, region),
-        handles=_handle_values(seen),
-        records=tuple(s.key for s in seen),
+        emails=email_values,
+        phones=phone_values,
+        handles=_handle_values(seen, handles) if any(handles) else (),
+        records=tuple([s.key for s in seen]),
     )
 
 
 def _golden_country(address: Survivor | None) -> str | None:
-    if address is None or not isinstance(address.value, Mapping):
+    if address is None:
         return None
-    return address.value.get("country")
-
-
-def _plain(value: Value) -> str | bool | dict[str, str]:
-    return dict(value) if isinstance(value, Mapping) else value
+    value = address.value
+    # The concrete type first: chosen addresses are read-only dicts, and ABC checks are slow.
+    if value.__class__ is MappingProxyType or isinstance(value, Mapping):
+        return value.get("country")
+    return None
 
 
 def golden_to_dict(golden: GoldenRecord) -> dict[str, Any]:
@@ -600,9 +496,15 @@ def golden_to_dict(golden: GoldenRecord) -> dict[str, Any]:
         >>> golden_to_dict(golden)["title"]["provenance"]["rule"]
         'most_recent'
     """
-    out: dict[str, Any] = {
-        name: {
-            "value": _plain(s.value),
+    out: dict[str, Any] = {}
+    # survivors directly: the Mapping view would cost a Python-level lookup per field.
+    for name, s in golden.survivors.items():
+        value = s.value
+        copy = _COPIED.get(value.__class__)
+        if copy or (copy is None and isinstance(value, Mapping)):
+            value = dict(cast(Mapping[str, str], value))
+        out[name] = {
+            "value": value,
             "provenance": {
                 "rule": s.rule,
                 "source_record": s.source_record,
@@ -610,8 +512,6 @@ def golden_to_dict(golden: GoldenRecord) -> dict[str, Any]:
                 "candidates": s.candidates,
             },
         }
-        for name, s in golden.items()
-    }
     out["emails"] = [
         {"value": v.value, "key": v.key, "is_role": v.is_role, "records": list(v.records)}
         for v in golden.emails

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import fields
 from typing import Any
 
 import pytest
@@ -14,7 +15,9 @@ from identity.errors import IdentityError, SurvivorshipError
 from identity.names import name_key
 from identity.survivorship import (
     DEFAULT_SOURCE_PRIORITY,
+    CarriedValue,
     GoldenRecord,
+    Survivor,
     SurvivorInput,
     SurvivorshipRules,
     build_golden_record,
@@ -277,6 +280,75 @@ def test_golden_to_dict_is_json_ready(golden: GoldenRecord) -> None:
         "handles"
     ]
     assert len(data["records"]) == len(ROBERT)
+
+
+# --------------------------------------------------------------------------- memos
+
+
+def test_same_records_give_the_same_golden_record_every_time() -> None:
+    first = golden_to_dict(build_golden_record(ROBERT))
+    first["address"]["value"]["locality"] = "Changed by a caller"
+    first["emails"][0]["records"].append("crm|nobody")
+    first["records"].clear()
+    again = build_golden_record(ROBERT)
+    assert golden_to_dict(again) == golden_to_dict(build_golden_record(list(reversed(ROBERT))))
+    assert golden_to_dict(again)["address"]["value"]["locality"] == "Potsdam"
+    assert "crm|nobody" not in again.emails[0].records
+    address: Any = again["address"].value
+    with pytest.raises(TypeError):  # read-only, and shared with later calls
+        address["locality"] = "Berlin"
+
+
+def test_a_record_changed_in_place_is_read_again() -> None:
+    payload: dict[str, Any] = {"title": "Buyer", "emails": ["a@acme.com"],
+                               "address": {"locality": "Berlin", "country": "DE"}}  # fmt: skip
+    record = SurvivorInput("crm|1", "crm", "2024-01-01T00:00:00Z", payload)
+    assert build_golden_record([record])["title"].value == "Buyer"
+    payload["title"] = "Head of Buying"
+    payload["emails"].append("b@acme.com")
+    payload["address"]["locality"] = "Potsdam"
+    golden = build_golden_record([record])
+    assert golden["title"].value == "Head of Buying"
+    assert [e.value for e in golden.emails] == ["a@acme.com", "b@acme.com"]
+    assert golden_to_dict(golden)["address"]["value"]["locality"] == "Potsdam"
+
+
+def test_results_equal_the_public_constructors(golden: GoldenRecord) -> None:
+    # Survivors, carried values and the record itself are built without their __init__.
+    built: list[Survivor | CarriedValue] = [*golden.values(), *golden.emails, *golden.phones]
+    for value in [*built, *golden.handles]:
+        rebuilt = type(value)(**{f.name: getattr(value, f.name) for f in fields(value)})
+        assert (value, repr(value)) == (rebuilt, repr(rebuilt))
+    rebuilt_golden = GoldenRecord(**{f.name: getattr(golden, f.name) for f in fields(golden)})
+    assert (golden, vars(golden)) == (rebuilt_golden, vars(rebuilt_golden))
+
+
+def test_values_that_cannot_be_memo_keys_are_read_as_ever() -> None:
+    record = rec("crm", "1", "2024-01-01T00:00:00Z", given_name=["Bob"], family_name="Miller",
+                 address={"locality": {"name": "Berlin"}, "country": "DE"})  # fmt: skip
+    golden = build_golden_record([record])
+    assert "given_name" not in golden
+    assert golden_to_dict(golden)["address"]["value"] == {"country": "DE"}
+
+
+def test_malformed_records_fail_in_field_order() -> None:
+    # Addresses are read before handles, whichever record comes first.
+    bad_handles = rec("crm", "A", "2024-01-01T00:00:00Z", handles=5)
+    bad_address = rec("crm", "B", "2024-01-01T00:00:00Z", address="Berlin")
+    with pytest.raises(AttributeError, match="'str' object has no attribute 'get'"):
+        build_golden_record([bad_handles, bad_address])
+    # Times come first of all, and consent before handles.
+    late = rec("crm", "C", "yesterday")
+    with pytest.raises(SurvivorshipError, match=r"crm\|C: observed_at"):
+        build_golden_record([bad_address, late])
+    both = rec("crm", "D", "2024-01-01T00:00:00Z", handles=[{"platform": "x", "handle": 5}],
+               consent={"phone": True, "updated_at": "soon"})  # fmt: skip
+    with pytest.raises(SurvivorshipError, match=r"consent\.updated_at is 'soon'"):
+        build_golden_record([both])
+    with pytest.raises(TypeError, match="must be str, not int"):
+        build_golden_record(
+            [rec("crm", "E", "2024-01-01T00:00:00Z", handles=both.record["handles"])]
+        )
 
 
 # --------------------------------------------------------------------------- properties
