@@ -115,31 +115,37 @@ def near_candidates(tx: GraphTx, profiles: Sequence[Profile], config: ResolverCo
             by_block.setdefault(block, []).append(profile)
     rows = tx.run("identity/block_candidates", blocks=sorted(by_block), max_block=config.max_block)
     fresh = {p.key for p in profiles}
-    rows = [r for r in rows if f"{r['source']}|{r['source_id']}" not in fresh]
-    stored = _candidate_profiles(tx, rows)
+    blocks_of: dict[str, list[str]] = {}
+    checksums: dict[str, str] = {}
+    for row in rows:
+        for source, source_id, checksum in row["members"]:
+            key = f"{source}|{source_id}"
+            if key not in fresh:
+                blocks_of.setdefault(key, []).append(row["block"])
+                checksums[key] = checksum
+    stored = _candidate_profiles(tx, checksums)
     floor = config.weights.threshold - CANDIDATE_SLACK
     near: list[str] = []
-    for row in rows:
-        key = f"{row['source']}|{row['source_id']}"
+    for key, blocks in blocks_of.items():
         candidate = stored.get(key)
         if candidate is None:
             continue
-        peers = {p.key: p for block in row["blocks"] for p in by_block[block]}
+        peers = {p.key: p for block in blocks for p in by_block[block]}
         if any(score_pair(p, candidate, config.weights).total >= floor for p in peers.values()):
             near.append(key)
     return sorted(near)
 
 
-def _candidate_profiles(tx: GraphTx, rows: Sequence[dict[str, Any]]) -> dict[str, Profile]:
+def _candidate_profiles(tx: GraphTx, checksums: dict[str, str]) -> dict[str, Profile]:
+    """Profiles of the given record keys at the given checksums, from the cache or the graph."""
     found: dict[str, Profile] = {}
     missing: list[dict[str, str]] = []
-    for row in rows:
-        key = f"{row['source']}|{row['source_id']}"
-        cached = PROFILES.get(key, row["checksum"])
+    for key, checksum in checksums.items():
+        cached = PROFILES.get(key, checksum)
         if cached is not None:
             found[key] = cached
         else:
-            missing.append({"source": row["source"], "source_id": row["source_id"]})
+            missing.append(record_ref(key))
     if missing:
         for row in tx.run("identity/record_profiles", records=missing):
             if row["profile"] is None:
