@@ -197,13 +197,14 @@ def names_conflict(a: Profile, b: Profile) -> bool:
 
 def username_level(a: Profile, b: Profile) -> str | None:
     """How the usernames agree: the same, the same number (by its length), or not."""
-    if not a.usernames or not b.usernames:
+    mine, theirs = a.usernames, b.usernames
+    if not mine or not theirs:
         return None
-    if any(u in b.usernames for u in a.usernames):
-        return "exact"
-    runs_a = _all_runs(a.usernames)
-    runs_b = _all_runs(b.usernames)
-    longest = max((len(run) for run in runs_a & runs_b), default=0)
+    for username in mine:  # a loop, not any(): this runs for every candidate pair
+        if username in theirs:
+            return "exact"
+    common = _all_runs(mine) & _all_runs(theirs)
+    longest = max(map(len, common)) if common else 0
     if longest >= 4:
         return "digits4"
     return "digits3" if longest == 3 else "digits2" if longest == 2 else "different"
