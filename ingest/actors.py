@@ -13,6 +13,7 @@ from redis import Redis
 from graph_service.db import GraphClient
 from ingest.batches import finish_chunk, load_chunk
 from ingest.embeddings import Embedder, embed_after_chunk
+from ingest.linking_rows import scoped_id
 from ingest.records import parse_chunk
 from ingest.resolution import ResolverConfig, store_and_resolve
 
@@ -50,10 +51,13 @@ def process_chunk(deps: IngestDeps, chunk_id: str) -> dict[str, int] | None:
         counts.update(
             accepted=outcome.accepted, duplicate=outcome.duplicate, suppressed=outcome.suppressed
         )
-    # Before finish_chunk, so a finished run has its conversations embedded; only chunks
-    # holding conversations can leave texts to embed (and the lookup grows with the store).
-    if any(row["kind"] == "conversation" for row in parsed.rows):
-        embed_after_chunk(deps.graph, deps.embedder)
+    # Before finish_chunk, so a finished run has its conversations embedded.
+    conversations = [
+        scoped_id(row["source"], row["source_id"])
+        for row in parsed.rows
+        if row["kind"] == "conversation"
+    ]
+    embed_after_chunk(deps.graph, deps.embedder, conversations)
     rejects: dict[str | bytes, str] = {
         f"{run_id}:{r.origin}:{r.line_no}": r.to_json() for r in parsed.rejections
     }

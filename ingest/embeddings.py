@@ -1,8 +1,11 @@
 """Conversation embeddings: encode texts in batches and store them in the vector index.
 
-The workers call `embed_after_chunk` after each chunk; it embeds every `Conversation` that
-has text but no embedding yet with all-MiniLM-L6-v2 (384 unit-length float32 dimensions),
-so a second call finds nothing to do. The model loads only when `Embedder.load` is called.
+The workers call `embed_after_chunk` after each chunk with the ids of the conversations the
+chunk held; those that have text but no embedding yet are encoded with all-MiniLM-L6-v2
+(384 unit-length float32 dimensions), so a second call finds nothing to do. Only the
+chunk's own conversations: with a global backlog, two workers finishing chunks at the same
+time encoded the same texts. `embed_pending` sweeps every conversation still lacking one.
+The model loads only when `Embedder.load` is called.
 Backends, measured speed and accuracy: docs/embeddings.md.
 """
 
@@ -262,6 +265,18 @@ def _store_embeddings(graph: GraphClient, embedder: Embedder, rows: list[dict[st
     return int(graph.write("embeddings/store", rows=payload)[0]["embedded"])
 
 
-def embed_after_chunk(graph: GraphClient, embedder: Embedder | None) -> int:
-    """The workers' hook after each chunk: embed what is pending (nothing when switched off)."""
-    return 0 if embedder is None else embed_pending(graph, embedder)
+def embed_after_chunk(
+    graph: GraphClient, embedder: Embedder | None, conversation_ids: Sequence[str]
+) -> int:
+    """The workers' hook after each chunk: embed the chunk's conversations that still lack
+    an embedding (nothing when switched off). A redelivered chunk embeds what a crash left."""
+    if embedder is None or not conversation_ids:
+        return 0
+    total = 0
+    with embedder.exclusive():
+        for start in range(0, len(conversation_ids), PENDING_BATCH):
+            ids = list(conversation_ids[start : start + PENDING_BATCH])
+            rows = graph.read("embeddings/pending_ids", ids=ids)
+            if rows:
+                total += _store_embeddings(graph, embedder, rows)
+    return total

@@ -10,7 +10,13 @@ import pytest
 
 from graph_service.db import GraphClient
 from graph_service.settings import Settings
-from ingest.embeddings import EMBEDDING_DIMENSIONS, Embedder, EmbedderConfig, embed_pending
+from ingest.embeddings import (
+    EMBEDDING_DIMENSIONS,
+    Embedder,
+    EmbedderConfig,
+    embed_after_chunk,
+    embed_pending,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -77,3 +83,16 @@ def test_vector_index_finds_the_nearest_text_first(
     assert ours, "none of this test's conversations came back from the vector index"
     assert ours[0]["id"] == conversations[1]["id"], ours
     assert ours[0]["score"] > ours[-1]["score"]
+
+
+def test_after_a_chunk_only_its_own_conversations_are_embedded(
+    graph: GraphClient, embedder: Embedder, conversations: list[dict[str, Any]]
+) -> None:
+    ids = [row["id"] for row in conversations]
+    mine, others = ids[:2], ids[2:]
+    assert embed_after_chunk(graph, embedder, mine) == len(mine)
+    vectors = {row["id"]: row["embedding"] for row in graph.read("embeddings/vectors", ids=ids)}
+    assert all(vectors[i] is not None for i in mine)
+    assert all(vectors[i] is None for i in others)  # another worker's chunk: not ours
+    assert embed_after_chunk(graph, embedder, mine) == 0  # a redelivered chunk: done already
+    assert embed_after_chunk(graph, None, ids) == 0  # embeddings switched off
