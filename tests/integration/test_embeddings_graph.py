@@ -78,7 +78,9 @@ def test_vector_index_finds_the_nearest_text_first(
 ) -> None:
     embed_pending(graph, embedder, id_prefix=unique_id)
     query = embedder.encode(["how to connect the doorbell to a smartphone"])[0]
-    hits = graph.read("embeddings/nearest", vector=query.tolist(), k=100)
+    # k far above this test's five: the shared test database also holds the e2e worlds'
+    # embedded conversations, many about the same products, which can outrank ours.
+    hits = graph.read("embeddings/nearest", vector=query.tolist(), k=5000)
     ours = [hit for hit in hits if hit["id"].startswith(unique_id)]
     assert ours, "none of this test's conversations came back from the vector index"
     assert ours[0]["id"] == conversations[1]["id"], ours
