@@ -22,7 +22,7 @@ keys, so a replay changes nothing. Model and reasons: docs/graph-model.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from graph_service.db import GraphTx
@@ -153,27 +153,18 @@ def identifier_row(key: str) -> dict[str, Any]:
     """An identifier key ("email:ann@x.org", "account:x:ann") as the label and fields its
     node is created with."""
     kind, _, rest = key.partition(":")
-    label, props = _IDENTIFIER_NODES[kind](rest)
-    return {"key": key, "label": label, "props": props}
+    label, names = _IDENTIFIER_NODES[kind]
+    # Accounts and external ids are "owner:value"; the value itself may hold colons.
+    values = rest.partition(":")[::2] if len(names) == 2 else (rest,)
+    return {"key": key, "label": label, "props": dict(zip(names, values, strict=True))}
 
 
-def _split_owner(rest: str) -> tuple[str, str]:
-    owner, _, value = rest.partition(":")
-    return owner, value
-
-
-# Identifier kind -> (label, properties) of its node, from the key after "kind:".
-_IDENTIFIER_NODES: dict[str, Callable[[str], tuple[str, dict[str, str]]]] = {
-    "email": lambda rest: ("Email", {"address": rest}),
-    "phone": lambda rest: ("Phone", {"e164": rest}),
-    "account": lambda rest: (
-        "Account",
-        dict(zip(("platform", "handle"), _split_owner(rest), strict=True)),
-    ),
-    "external": lambda rest: (
-        "ExternalId",
-        dict(zip(("system", "value"), _split_owner(rest), strict=True)),
-    ),
+# Identifier kind -> the label and field names of its node.
+_IDENTIFIER_NODES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "email": ("Email", ("address",)),
+    "phone": ("Phone", ("e164",)),
+    "account": ("Account", ("platform", "handle")),
+    "external": ("ExternalId", ("system", "value")),
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from neo4j import Driver
@@ -39,16 +38,11 @@ def test_rows_are_plain_maps_and_documented_nodes_become_property_maps(
     (queries / "node.cypher").write_text(
         "// params: none\n// returns: n :: NODE\nWITH {} AS m CREATE (n:Scratch {v: 1}) RETURN n\n"
     )
-    graph = GraphClient(
-        driver=neo4j_driver, library=CypherLibrary.load(tmp_path), database=settings.neo4j_database
-    )
-
-    def work(tx: GraphTx) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        return tx.run("plain"), tx.run("node")
-
+    library = CypherLibrary.load(tmp_path)
     with neo4j_driver.session(database=settings.neo4j_database) as session:
         tx = session.begin_transaction()
-        plain, node = work(GraphTx(tx, graph.library))  # type: ignore[arg-type]
+        graph_tx = GraphTx(tx, library)  # type: ignore[arg-type]
+        plain, node = graph_tx.run("plain"), graph_tx.run("node")
         tx.rollback()
     assert plain == [{"k": "a", "xs": [1, 2]}]
     assert node == [{"n": {"v": 1}}]
