@@ -174,7 +174,7 @@ def _is_personal_mailbox(is_freemail: bool, domain: str) -> bool:
     return is_freemail or domain in _EXTRA_FREEMAIL or domain.split(".", 1)[0] in _MAIL_BRANDS
 
 
-def _names(record: dict[str, Any]) -> tuple[str, str]:
+def _names(record: Mapping[str, Any]) -> tuple[str, str]:
     given, family = record.get("given_name") or "", record.get("family_name") or ""
     if not (given or family) and record.get("full_name"):
         given, family = split_full_name(record["full_name"])
@@ -309,6 +309,24 @@ def blocking_keys(profile: Profile) -> tuple[str, ...]:
             if len(run) >= 3 and initial:
                 keys.add(f"d:{run}|{initial}")
     return tuple(sorted(keys))
+
+
+def affinity_key(record: Mapping[str, Any]) -> str | None:
+    """The initials of a record's given and family names, order-free; None if it names
+    nobody. Every record sharing a name block (see `blocking_keys`) shares this key.
+
+    Records that may meet in a name block lock the same graph nodes when resolved, so
+    ingest keeps records with one affinity key in the same chunks: concurrent workers then
+    rarely wait on each other's locks.
+
+    >>> affinity_key({"given_name": "Noemi", "family_name": "Rizzo"})
+    'nr'
+    >>> affinity_key({"full_name": "Rizzo Noemi"})
+    'nr'
+    """
+    given, family = _names(record)
+    initials = sorted({name[:1] for name in (given, family) if name})
+    return "".join(initials) or None
 
 
 # Fields of the other record kinds that point at a person, and the role the person plays.

@@ -62,15 +62,31 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _chunks(world: Path, size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for record in iter_identity_records(world):
-        chunk.append(json.dumps(record))
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def write_chunks(world: Path, size: int) -> Path:
+    """Chunk the world's identity records as `graph-service ingest` does (name-initial
+    affinity groups, see ingest.submit.affinity_chunks) into a file of one JSON list of
+    lines per chunk, before the clock starts: the writers then only read their share."""
+    from ingest.batches import RawLine
+    from ingest.submit import affinity_chunks
+
+    path = WORK / f"{world.name}-chunks-{size}.jsonl"
+    lines = (
+        RawLine("bench", i, json.dumps(record))
+        for i, record in enumerate(iter_identity_records(world))
+    )
+    with path.open("w", encoding="utf-8") as out:
+        for chunk in affinity_chunks(lines, size):
+            out.write(json.dumps([line.text for line in chunk]) + "\n")
+    return path
+
+
+def _chunks(chunk_file: Path, worker: int, workers: int) -> Iterator[list[str]]:
+    """Every `workers`-th chunk of the file, from chunk `worker` on."""
+    with chunk_file.open(encoding="utf-8") as handle:
+        for index, text in enumerate(handle):
+            if index % workers == worker:
+                chunk: list[str] = json.loads(text)
+                yield chunk
 
 
 def _graph() -> Any:
@@ -95,7 +111,7 @@ class RetryCounter(logging.Handler):
             self.retries += 1
 
 
-def resolve_share(world: str, chunk_size: int, worker: int, workers: int) -> dict[str, Any]:
+def resolve_share(chunk_file: str, worker: int, workers: int) -> dict[str, Any]:
     """One writer process: every `workers`-th chunk, from chunk `worker` on."""
     from ingest.batches import RawLine
     from ingest.records import parse_chunk
@@ -107,9 +123,7 @@ def resolve_share(world: str, chunk_size: int, worker: int, workers: int) -> dic
     config = ResolverConfig.from_settings(settings)
     latencies: list[float] = []
     accepted = 0
-    for index, lines in enumerate(_chunks(Path(world), chunk_size)):
-        if index % workers != worker:
-            continue
+    for lines in _chunks(Path(chunk_file), worker, workers):
         started = time.perf_counter()
         parsed = parse_chunk([RawLine("bench", i, text) for i, text in enumerate(lines)])
         accepted += store_and_resolve(graph, parsed.rows, config, batch_id="bench").accepted
@@ -127,14 +141,14 @@ def run_ours(world: str, chunk_size: int, workers: int) -> dict[str, Any]:
     processes (as `graph-service worker` processes would), then read the clusters back."""
     _, graph = _graph()
     graph.run_text(WIPE)
+    chunk_file = write_chunks(Path(world), chunk_size)
     context = get_context("spawn")
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         shares = list(
             pool.map(
                 resolve_share,
-                [world] * workers,
-                [chunk_size] * workers,
+                [str(chunk_file)] * workers,
                 range(workers),
                 [workers] * workers,
             )
