@@ -59,13 +59,27 @@ def link_changed(tx: GraphTx, rows: Sequence[Mapping[str, Any]], now: str) -> in
 
 
 def link_persons(tx: GraphTx, person_ids: Sequence[str]) -> int:
-    """Relink the records whose persons may have changed with `person_ids`; refresh
-    those persons' consent state. Returns the records relinked."""
+    """Relink the records whose persons may have changed with `person_ids`, and refresh
+    the consent state of persons whose consent changes were relinked (the caller wrote
+    the others' with their golden records, see `consent_fields`). Returns the records
+    relinked."""
     if not person_ids:
         return 0
     rows = tx.run("link/affected_records", ids=list(person_ids), kinds=sorted(KIND_LINKS))
     keys = [f"{row['source']}|{row['source_id']}" for row in rows]
-    return _relink(tx, keys, {}, force=False, consent=set(person_ids))
+    return _relink(tx, keys, {}, force=False)
+
+
+def consent_fields(tx: GraphTx, goldens: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """Consent flags and provenance of persons from their new golden records (JSON by
+    person id) and the consent changes linked to them now."""
+    rows = tx.run("link/person_consent_changes", ids=sorted(goldens))
+    changes = {row["id"]: row["changes"] for row in rows}
+    fields = {}
+    for person, golden in goldens.items():
+        state = consent_row(person, golden, changes.get(person, []))
+        fields[person] = {k: v for k, v in state.items() if k != "id"}
+    return fields
 
 
 def _relink(
@@ -74,7 +88,6 @@ def _relink(
     payloads: Mapping[str, str],
     *,
     force: bool,
-    consent: set[str] | None = None,
 ) -> int:
     """Delete and rebuild the derived relationships of the records that need it."""
     targets = _targets(tx, sorted(set(keys)))
@@ -84,7 +97,7 @@ def _relink(
     batch = build_batch((t, persons, records[t.key]) for t, persons in plans)
     if plans:
         _write(tx, batch)
-    refresh_consent(tx, sorted(batch.consent_persons | (consent or set())))
+    refresh_consent(tx, sorted(batch.consent_persons))
     return len(plans)
 
 

@@ -34,7 +34,7 @@ from identity.profile import (
 )
 from identity.suppression import record_hash_key, suppression_hash
 from identity.survivorship import SurvivorInput, build_golden_record, golden_to_dict
-from ingest.linking import identifier_row, link_changed, link_persons
+from ingest.linking import consent_fields, identifier_row, link_changed, link_persons
 from ingest.neighbourhood import PROFILES, Region, load_name_frequency, load_region
 from ingest.records import payload_profile
 
@@ -261,6 +261,9 @@ def apply_resolution(
     if not touched:
         return 0, 0
     persons = [_person_row(pid, clusters[pid], region) for pid in touched]
+    consent = consent_fields(tx, {row["id"]: row["golden"] for row in persons})
+    for row in persons:
+        row["consent"] = consent[row["id"]]
     tx.run("identity/upsert_persons", persons=persons, now=now)
     tx.run("identity/assign_records", assignments=moved, now=now)
     if assignment.merged:

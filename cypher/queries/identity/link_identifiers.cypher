@@ -18,8 +18,12 @@ CALL (r, rec) {
   MERGE (i:Identifier {key: ident.key})
   ON CREATE SET i:$(ident.label), i += ident.props, i.first_seen = datetime($now),
                 i.role = ident.role
-  // A role address stays one whoever mentions it; a reference alone never clears it.
-  SET i.touched_at = datetime($now), i.role = coalesce(i.role, false) OR ident.role
+  // The write takes the identifier's lock even where a relationship to it would not (a
+  // dense node is only share-locked). A role address stays one whoever mentions it; a
+  // reference alone never clears it, so role is written only when it turns true.
+  SET i.touched_at = datetime($now)
+  FOREACH (_ IN CASE WHEN ident.role AND NOT coalesce(i.role, false) THEN [1] ELSE [] END |
+    SET i.role = true)
   FOREACH (_ IN CASE WHEN ident.as IS NULL THEN [1] ELSE [] END |
     MERGE (r)-[:CARRIES]->(i))
   FOREACH (_ IN CASE WHEN ident.as IS NULL THEN [] ELSE [1] END |
