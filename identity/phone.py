@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 
-__all__ = ["PhoneResult", "normalize_phone"]
+__all__ = ["PhoneResult", "has_country_code", "normalize_phone"]
 
 # Lowercase names of libphonenumber's number types, as kept on the result.
 _TYPE_NAMES: dict[int, str] = {
@@ -99,8 +99,6 @@ def _parse(raw: str, region: str | None) -> phonenumbers.PhoneNumber | tuple[str
         return _PARSE_ERRORS.get(exc.error_type, ("not_a_number", str(exc)))
 
 
-# Pure and called again for the same values on every re-clustering; results are frozen.
-@functools.lru_cache(maxsize=262_144)
 def normalize_phone(raw: str, default_region: str | None = None) -> PhoneResult:
     """Check a phone number and return its E.164 form, type and region.
 
@@ -120,6 +118,19 @@ def normalize_phone(raw: str, default_region: str | None = None) -> PhoneResult:
     region = default_region.strip().upper() if default_region else None
     if region is not None and region not in phonenumbers.SUPPORTED_REGIONS:
         return _refuse(raw, "unknown_region", f"default region {default_region!r} is unknown")
+    # A number written with its country code reads the same in every region: one cache
+    # entry serves the profile (no region) and survivorship (the record's country).
+    return _normalize(raw, None if has_country_code(raw) else region)
+
+
+def has_country_code(raw: str) -> bool:
+    """True when the number is written with a leading + (full-width forms included)."""
+    return unicodedata.normalize("NFKC", raw).lstrip().startswith("+")
+
+
+# Pure and called again for the same values on every re-clustering; results are frozen.
+@functools.lru_cache(maxsize=262_144)
+def _normalize(raw: str, region: str | None) -> PhoneResult:
     if not raw.strip():
         return _refuse(raw, "empty", "the phone number is empty")
     parsed = _parse(raw, region)

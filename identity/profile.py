@@ -23,7 +23,7 @@ from identity.company import company_key, normalize_domain
 from identity.email import normalize_email
 from identity.handles import normalize_handle
 from identity.names import name_key, split_full_name
-from identity.phone import normalize_phone
+from identity.phone import has_country_code, normalize_phone
 
 # Kinds whose records describe a person (and are therefore resolved as identity records).
 IDENTITY_KINDS = frozenset({"contact", "social_profile", "employee"})
@@ -142,11 +142,15 @@ class _Builder:
         text = raw.strip()
         if text.startswith("00"):  # the international prefix of most of the world
             text = "+" + text[2:]
-        result = normalize_phone(text, None)
-        for region in self.regions:
+        # Without a country code only a region can read the number: skip the failing
+        # attempt without one (a parse exception) unless there is no region to try.
+        plus = has_country_code(text)
+        attempts: list[str | None] = [None] if plus or not self.regions else []
+        attempts += [] if plus else list(self.regions)
+        for region in attempts:
+            result = normalize_phone(text, region)
             if result.canonical is not None:
                 break
-            result = normalize_phone(text, region)
         if result.canonical is None:
             self.warn(path, result.reason or "invalid phone number")
             return
