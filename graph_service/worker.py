@@ -23,7 +23,9 @@ from ingest.embeddings import load_conversation_embedder
 from ingest.resolution import ResolverConfig
 
 
-def _semantic(settings: Settings) -> TextSimilarity | None:
+def load_semantic(settings: Settings) -> TextSimilarity | None:
+    """The bio similarity model the workers match with (None when semantic matching is
+    off); bench/identity loads the same."""
     if not settings.semantic_matching:
         return None
     from ingest.text_similarity import SentenceSimilarity
@@ -40,7 +42,7 @@ def build_ingest(settings: Settings, *, metrics: WorkerMetrics | None = None) ->
         return IngestDeps(
             redis=Redis.from_url(settings.redis_url),
             graph=graph,
-            resolver=ResolverConfig.from_settings(settings, semantic=_semantic(settings)),
+            resolver=ResolverConfig.from_settings(settings, semantic=load_semantic(settings)),
             embedder=load_conversation_embedder(settings),
         )
 

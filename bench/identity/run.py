@@ -4,8 +4,9 @@ For each size, a world is generated (seed 42, the benchmark seed; matching was t
 other seeds), its identity records (contact, social_profile, employee) are
 
 * resolved incrementally into the real Neo4j by `ingest.resolution.store_and_resolve`
-  (the code the ingest actor runs), in chunks, by `--workers` concurrent writer
-  processes, on an emptied graph; clusters are read back from the graph;
+  (the code the ingest actor runs, configured as the workers are, bio similarity model
+  included unless GRAPH_SEMANTIC_MATCHING=false), in chunks, by `--workers` concurrent
+  writer processes, on an emptied graph; clusters are read back from the graph;
 * deduplicated in batch by Splink (see bench/identity/splink_peer.py for its setup);
 
 each system in its own child process so that peak memory is its own. Pairwise precision,
@@ -113,6 +114,7 @@ class RetryCounter(logging.Handler):
 
 def resolve_share(chunk_file: str, worker: int, workers: int) -> dict[str, Any]:
     """One writer process: every `workers`-th chunk, from chunk `worker` on."""
+    from graph_service.worker import load_semantic
     from ingest.batches import RawLine
     from ingest.records import parse_chunk
     from ingest.resolution import ResolverConfig, store_and_resolve
@@ -120,7 +122,8 @@ def resolve_share(chunk_file: str, worker: int, workers: int) -> dict[str, Any]:
     retries = RetryCounter()
     logging.getLogger("neo4j.session").addHandler(retries)
     settings, graph = _graph()
-    config = ResolverConfig.from_settings(settings)
+    # The workers' configuration, bio similarity model included (GRAPH_SEMANTIC_MATCHING).
+    config = ResolverConfig.from_settings(settings, semantic=load_semantic(settings))
     latencies: list[float] = []
     accepted = 0
     for lines in _chunks(Path(chunk_file), worker, workers):
@@ -222,7 +225,11 @@ def bench_size(size: int, chunk_size: int, workers: int, peer: bool) -> dict[str
         "people": len(set(truth.values())),
         "seed": SEED,
         "machine": {"cpus": _cpus(), "python": platform.python_version()},
-        "settings": {"chunk_size": chunk_size, "writer_processes": workers},
+        "settings": {
+            "chunk_size": chunk_size,
+            "writer_processes": workers,
+            "semantic_matching": _semantic_matching(),
+        },
         "ours": ours,
         "command": f"python -m bench.identity.run --sizes {size} --chunk {chunk_size} "
         f"--workers {workers}",
@@ -236,6 +243,12 @@ def bench_size(size: int, chunk_size: int, workers: int, peer: bool) -> dict[str
             "peak_rss_ours_over_splink": round(ours["peak_rss_mb"] / splink["peak_rss_mb"], 3),
         }
     return report
+
+
+def _semantic_matching() -> bool:
+    from graph_service.settings import Settings
+
+    return Settings().semantic_matching
 
 
 def _cpus() -> str:
