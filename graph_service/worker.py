@@ -28,8 +28,12 @@ def load_semantic(settings: Settings) -> TextSimilarity | None:
     off); bench/identity loads the same."""
     if not settings.semantic_matching:
         return None
+    import torch
+
     from ingest.text_similarity import SentenceSimilarity
 
+    if settings.embedding_threads:  # process-wide, as for the conversation embedder
+        torch.set_num_threads(settings.embedding_threads)
     return SentenceSimilarity.load(settings.embedding_model, settings.embedding_device)
 
 
