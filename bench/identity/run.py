@@ -112,8 +112,10 @@ class RetryCounter(logging.Handler):
             self.retries += 1
 
 
-def resolve_share(chunk_file: str, worker: int, workers: int) -> dict[str, Any]:
-    """One writer process: every `workers`-th chunk, from chunk `worker` on."""
+def resolve_share(chunk_file: str, worker: int, workers: int, ready: Any) -> dict[str, Any]:
+    """One writer process: every `workers`-th chunk, from chunk `worker` on. The writers
+    load their models, then wait for each other at `ready` (a barrier), so the clock
+    measures resolving, as in long-lived workers, not process start-up."""
     from graph_service.worker import load_semantic
     from ingest.batches import RawLine
     from ingest.records import parse_chunk
@@ -126,6 +128,8 @@ def resolve_share(chunk_file: str, worker: int, workers: int) -> dict[str, Any]:
     config = ResolverConfig.from_settings(settings, semantic=load_semantic(settings))
     latencies: list[float] = []
     accepted = 0
+    ready.wait()
+    began = time.time()
     for lines in _chunks(Path(chunk_file), worker, workers):
         started = time.perf_counter()
         parsed = parse_chunk([RawLine("bench", i, text) for i, text in enumerate(lines)])
@@ -133,6 +137,8 @@ def resolve_share(chunk_file: str, worker: int, workers: int) -> dict[str, Any]:
         latencies.append(time.perf_counter() - started)
     return {
         "accepted": accepted,
+        "began": began,
+        "ended": time.time(),
         "latencies": latencies,
         "peak_rss_mb": peak_rss_mb(),
         "retries": retries.retries,
@@ -147,16 +153,19 @@ def run_ours(world: str, chunk_size: int, workers: int) -> dict[str, Any]:
     chunk_file = write_chunks(Path(world), chunk_size)
     context = get_context("spawn")
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with context.Manager() as manager, ProcessPoolExecutor(workers, mp_context=context) as pool:
+        ready = manager.Barrier(workers)
         shares = list(
             pool.map(
                 resolve_share,
                 [str(chunk_file)] * workers,
                 range(workers),
                 [workers] * workers,
+                [ready] * workers,
             )
         )
-    seconds = time.perf_counter() - started
+    with_startup = time.perf_counter() - started
+    seconds = max(share["ended"] for share in shares) - min(share["began"] for share in shares)
     clusters = {row["key"]: row["person"] for row in graph.run_text(CLUSTERS)}
     latencies = sorted(t for share in shares for t in share["latencies"])
     accepted = sum(share["accepted"] for share in shares)
@@ -165,6 +174,7 @@ def run_ours(world: str, chunk_size: int, workers: int) -> dict[str, Any]:
         "accepted": accepted,
         "seconds": seconds,
         "records_per_s": accepted / seconds,
+        "seconds_with_startup": with_startup,
         "chunk_p50_s": latencies[len(latencies) // 2],
         "chunk_p95_s": latencies[int(len(latencies) * 0.95)],
         "transaction_retries": sum(share["retries"] for share in shares),
