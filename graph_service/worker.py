@@ -28,13 +28,12 @@ def load_semantic(settings: Settings) -> TextSimilarity | None:
     off); bench/identity loads the same."""
     if not settings.semantic_matching:
         return None
-    import torch
-
+    from ingest.embeddings import Embedder, EmbedderConfig
     from ingest.text_similarity import SentenceSimilarity
 
-    if settings.embedding_threads:  # process-wide, as for the conversation embedder
-        torch.set_num_threads(settings.embedding_threads)
-    return SentenceSimilarity.load(settings.embedding_model, settings.embedding_device)
+    # The conversation embeddings' model, backend and torch threads (bf16 where the CPU
+    # has it): bios were the bigger part of resolving social profiles in plain fp32.
+    return SentenceSimilarity.with_embedder(Embedder.load(EmbedderConfig.from_settings(settings)))
 
 
 def build_ingest(settings: Settings, *, metrics: WorkerMetrics | None = None) -> tuple[Any, Any]:
