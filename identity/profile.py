@@ -144,9 +144,9 @@ class _Builder:
             text = "+" + text[2:]
         # Without a country code only a region can read the number: skip the failing
         # attempt without one (a parse exception) unless there is no region to try.
-        plus = has_country_code(text)
-        attempts: list[str | None] = [None] if plus or not self.regions else []
-        attempts += [] if plus else list(self.regions)
+        attempts: list[str | None] = [None]
+        if not has_country_code(text) and self.regions:
+            attempts = list(self.regions)
         for region in attempts:
             result = normalize_phone(text, region)
             if result.canonical is not None:

@@ -8,9 +8,12 @@ are cached per text: the matcher asks about the same bios again on every re-clus
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ingest.embeddings import Embedder
 
 # Texts whose embedding is kept; a bio is ~100 bytes and its embedding 1.5 KB.
 CACHE_SIZE = 100_000
@@ -31,7 +34,7 @@ class SentenceSimilarity:
         self._cache: OrderedDict[str, np.ndarray[Any, Any]] = OrderedDict()
 
     @classmethod
-    def with_embedder(cls, embedder: Any) -> SentenceSimilarity:
+    def with_embedder(cls, embedder: Embedder) -> SentenceSimilarity:
         """Compare with an `ingest.embeddings.Embedder`: the workers' backend (bf16 on
         CPUs that have it, cosine >= 0.9999 to fp32, about 2.5x faster; see
         docs/embeddings.md) instead of a plain fp32 model."""
@@ -79,8 +82,8 @@ class _EmbedderModel:
     """An Embedder seen through the part of SentenceTransformer's API used above (it
     already returns unit-length float32 rows)."""
 
-    def __init__(self, embedder: Any) -> None:
+    def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
 
-    def encode(self, texts: list[str], **_options: Any) -> Any:
+    def encode(self, texts: list[str], **_options: Any) -> np.ndarray[Any, Any]:
         return self._embedder.encode(texts)
