@@ -147,6 +147,28 @@ def store_and_resolve(
     return graph.write_transaction(lambda tx: _store(tx, prepared, config, batch_id, now))
 
 
+# upsert_records statuses of versions that were written ('duplicate' and 'stale' were not).
+_WRITTEN = frozenset({"created", "updated"})
+
+
+def newest_versions(prepared: list[Prepared]) -> tuple[list[Prepared], int]:
+    """One version per record key: the latest observed_at, ties to the larger checksum
+    (the rule identity/upsert_records applies against the stored version), so versions of
+    a record in one chunk converge whatever their order. Returns them, in their original
+    order, and how many older versions were left out."""
+    newest: dict[str, Prepared] = {}
+    for item in prepared:
+        current = newest.get(item.key)
+        if current is None or _version(item) > _version(current):
+            newest[item.key] = item
+    kept = [item for item in prepared if newest[item.key] is item]
+    return kept, len(prepared) - len(kept)
+
+
+def _version(item: Prepared) -> tuple[datetime, str]:
+    return datetime.fromisoformat(item.row["observed_at"]), str(item.row["checksum"])
+
+
 def _store(
     tx: GraphTx, prepared: list[Prepared], config: ResolverConfig, batch_id: str, now: str
 ) -> ChunkOutcome:
@@ -162,12 +184,11 @@ def _store(
             kept.append(item)
     if not kept:
         return outcome
+    kept, superseded = newest_versions(kept)
     statuses = tx.run("identity/upsert_records", records=[p.row for p in kept], batch_id=batch_id)
-    changed_keys = {
-        f"{s['source']}|{s['source_id']}" for s in statuses if s["status"] != "duplicate"
-    }
+    changed_keys = {f"{s['source']}|{s['source_id']}" for s in statuses if s["status"] in _WRITTEN}
     new_keys = {f"{s['source']}|{s['source_id']}" for s in statuses if s["status"] == "created"}
-    outcome.duplicate = len(kept) - len(changed_keys)
+    outcome.duplicate = len(kept) - len(changed_keys) + superseded
     outcome.accepted = len(changed_keys)
     changed = [p for p in kept if p.key in changed_keys]
     if changed:

@@ -102,6 +102,37 @@ def test_replay_is_duplicate_and_changes_nothing(
     assert person_of(graph, "crm", unique_id) == before
 
 
+def stored_title(graph: GraphClient, source_id: str) -> tuple[str, str]:
+    """The stored version's title and its person's golden title."""
+    rows = graph.run_text(
+        "MATCH (r:SourceRecord {source: 'crm', source_id: $id})-[:RESOLVED_TO]->(p:Person) "
+        "RETURN r.payload AS payload, p.golden AS golden",
+        id=source_id,
+    )
+    golden = json.loads(rows[0]["golden"])
+    return json.loads(rows[0]["payload"])["title"], golden["title"]["value"]
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_the_newest_version_of_a_record_wins_in_any_order(
+    graph: GraphClient, config: ResolverConfig, unique_id: str, newest_first: bool
+) -> None:
+    """Versions arrive out of order (two workers, affinity chunks): the one observed last
+    is stored and resolved; an older one arriving later is counted, not applied."""
+    email = f"cy.{unique_id}@example.org"
+    base = contact("crm", unique_id, full_name=f"Cy {surname(unique_id)}", emails=[email])
+    old = base | {"title": "Intern", "observed_at": "2025-01-01T00:00:00Z"}
+    new = base | {"title": "Director", "observed_at": "2025-06-01T00:00:00+02:00"}
+    first, second = (new, old) if newest_first else (old, new)
+    ingest(graph, config, first)
+    later = ingest(graph, config, second)
+    assert (later.accepted, later.duplicate) == ((0, 1) if newest_first else (1, 0))
+    assert stored_title(graph, unique_id) == ("Director", "Director")
+    both = ingest(graph, config, new, old)  # in one chunk too
+    assert (both.accepted, both.duplicate) == (0, 2)
+    assert stored_title(graph, unique_id) == ("Director", "Director")
+
+
 def test_malformed_optional_fields_are_set_aside_with_warnings(
     graph: GraphClient, config: ResolverConfig, unique_id: str
 ) -> None:

@@ -1,22 +1,25 @@
-// Stores source records as received, one node per (source, source_id), with the identity
-// profile of identity kinds and any fields set aside; a replayed unchanged record is left
-// untouched and reported as a duplicate.
+// Stores source records, one node per (source, source_id), with the identity profile of
+// identity kinds and any fields set aside. The newest version of a record wins, whatever
+// the order versions arrive in: a replayed unchanged record is a 'duplicate', and a version
+// observed before the stored one is 'stale' and left out (equal observed_at: the larger
+// checksum wins), so concurrent workers and reordered chunks converge on one state.
 // params: $records :: LIST<MAP> each {source, source_id, kind, observed_at (RFC 3339), payload (JSON text), checksum, profile (JSON text or null), warnings (JSON text), original (raw line or null)}, $batch_id :: STRING
-// returns: source :: STRING, source_id :: STRING, status :: STRING ('created', 'updated' or 'duplicate')
+// returns: source :: STRING, source_id :: STRING, status :: STRING ('created', 'updated', 'duplicate' or 'stale')
 UNWIND $records AS rec
 OPTIONAL MATCH (old:SourceRecord {source: rec.source, source_id: rec.source_id})
-WITH rec, old.checksum AS previous
+WITH rec, old.checksum AS previous, old.observed_at AS seen, datetime(rec.observed_at) AS observed
 MERGE (r:SourceRecord {source: rec.source, source_id: rec.source_id})
 ON CREATE SET r.first_batch = $batch_id
-WITH r, rec,
+WITH r, rec, observed,
      CASE WHEN previous IS NULL THEN 'created'
           WHEN previous = rec.checksum THEN 'duplicate'
+          WHEN seen > observed OR (seen = observed AND previous > rec.checksum) THEN 'stale'
           ELSE 'updated' END AS status
-FOREACH (_ IN CASE WHEN status = 'duplicate' THEN [] ELSE [1] END |
+FOREACH (_ IN CASE WHEN status IN ['created', 'updated'] THEN [1] ELSE [] END |
   SET r.kind = rec.kind,
       r.payload = rec.payload,
       r.checksum = rec.checksum,
-      r.observed_at = datetime(rec.observed_at),
+      r.observed_at = observed,
       r.profile = rec.profile,
       r.warnings = rec.warnings,
       r.original = rec.original,
