@@ -65,8 +65,13 @@ def test_text_changed_since_reading_is_not_overwritten(
     graph: GraphClient, embedder: Embedder, conversations: list[dict[str, Any]]
 ) -> None:
     first = conversations[0]
-    stale = {"id": first["id"], "text": "an older text", "vector": [0.05] * EMBEDDING_DIMENSIONS}
-    assert graph.write("embeddings/store", rows=[stale]) == [{"embedded": 0}]
+    stored = graph.write(
+        "embeddings/store",
+        ids=[first["id"]],
+        texts=["an older text"],
+        vectors=np.full((1, EMBEDDING_DIMENSIONS), 0.05),
+    )
+    assert stored == [{"embedded": 0}]
     assert graph.read("embeddings/vectors", ids=[first["id"]])[0]["embedding"] is None
 
 
