@@ -4,6 +4,10 @@ them for the workers; `GET /ingest/{batch_id}` reports a batch's progress and co
 Records are not validated here: the workers do it, and a bad record goes to quarantine and
 is counted `rejected` without failing its batch. Only a body that cannot be read as records
 at all (wrong content type, unparseable JSON, too large) is refused.
+
+A key sees the batches it submitted and their quarantined records; an admin key sees every
+batch (the CLI's too). Another key's batch or record answers 404, as an unknown one does,
+so a key cannot learn what others ingest.
 """
 
 from __future__ import annotations
@@ -23,10 +27,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from graph_service.keys import ANY_ROLE, INGEST_ROLES, Principal, error_response, requires_key
+from graph_service.keys import (
+    ANY_ROLE,
+    INGEST_ROLES,
+    Principal,
+    Role,
+    error_response,
+    requires_key,
+)
 from graph_service.settings import Settings
 from graph_service.worker import build_ingest
-from ingest.batches import OUTCOMES, RawLine, new_run, run_progress, seal_run, store_chunk
+from ingest.batches import (
+    OUTCOMES,
+    RawLine,
+    new_run,
+    run_owner,
+    run_progress,
+    seal_run,
+    store_chunk,
+)
 from ingest.quarantine import (
     QuarantineError,
     get_quarantined,
@@ -83,9 +102,10 @@ class IngestGateway:
         self.broker.close()
         self.redis.close()
 
-    def submit(self, lines: list[RawLine]) -> str:
-        """Park the lines in chunks, send one message per chunk, seal the run; its id."""
-        run_id = new_run(self.redis)
+    def submit(self, lines: list[RawLine], owner: str) -> str:
+        """Park the lines in chunks, send one message per chunk, seal the run; its id.
+        `owner`: the submitting key's id."""
+        run_id = new_run(self.redis, owner=owner)
         chunks = 0
         for chunk in chunked(lines, self.chunk_size):
             self.actor.send(store_chunk(self.redis, run_id, chunk))
@@ -96,6 +116,34 @@ class IngestGateway:
     def progress(self, run_id: str) -> dict[str, int]:
         """The run's counts so far (empty for an unknown run)."""
         return run_progress(self.redis, run_id)
+
+    def visible_progress(self, run_id: str, principal: Principal) -> dict[str, int]:
+        """The run's counts, or empty when it is unknown or `principal` may not read it."""
+        progress = self.progress(run_id)
+        if progress and can_read_run(principal, run_owner(self.redis, run_id)):
+            return progress
+        return {}
+
+    def hidden_records(self, principal: Principal, qids: list[str]) -> list[str]:
+        """Of `qids`, the quarantined records in runs `principal` may not read."""
+        if principal.role is Role.ADMIN:
+            return []
+        hidden = []
+        for qid in qids:
+            record = get_quarantined(self.redis, qid)
+            if record and not can_read_run(principal, run_owner(self.redis, record.run_id)):
+                hidden.append(qid)
+        return hidden
+
+
+def can_read_run(principal: Principal, owner: str) -> bool:
+    """A key reads the runs it submitted; an admin key reads every run, the CLI's too."""
+    return principal.role is Role.ADMIN or (bool(owner) and owner == principal.key_id)
+
+
+def unknown_records(qids: list[str]) -> Response:
+    """The 404 for quarantined records that are unknown, or not this key's to see."""
+    return error_response(404, "not_found", f"no quarantined record with id {', '.join(qids)}")
 
 
 def media_type_of(content_type: str | None) -> str:
@@ -232,7 +280,7 @@ async def post_ingest(request: Request, principal: Principal) -> Response:
     except BodyError as exc:
         return error_response(exc.status, exc.code, exc.message)
     try:
-        batch_id = await run_in_threadpool(gateway.submit, lines)
+        batch_id = await run_in_threadpool(gateway.submit, lines, principal.key_id)
     except RedisError as exc:
         return _queue_unavailable(exc)
     status_url = request.url_for("ingest_status", batch_id=batch_id).path
@@ -251,7 +299,7 @@ async def get_ingest(request: Request, principal: Principal) -> Response:
     if not _BATCH_ID_RE.fullmatch(batch_id):
         return error_response(404, "not_found", "no such ingest batch")
     try:
-        progress = await run_in_threadpool(_gateway(request).progress, batch_id)
+        progress = await run_in_threadpool(_gateway(request).visible_progress, batch_id, principal)
     except RedisError as exc:
         return _queue_unavailable(exc)
     if not progress:
@@ -324,7 +372,19 @@ async def list_quarantine(request: Request, principal: Principal) -> Response:
         run_id, limit, cursor = parse_page(request.query_params)
     except BodyError as exc:
         return error_response(exc.status, exc.code, exc.message)
-    redis = _gateway(request).redis
+    gateway = _gateway(request)
+    redis = gateway.redis
+    if principal.role is not Role.ADMIN:
+        if run_id is None:
+            return error_response(
+                403, "forbidden", "run_id: required; this key sees only its own batches"
+            )
+        try:
+            known = await run_in_threadpool(gateway.visible_progress, run_id, principal)
+        except RedisError as exc:
+            return _queue_unavailable(exc)
+        if not known:
+            return error_response(404, "not_found", "no such ingest batch")
     try:
         records, next_cursor = await run_in_threadpool(
             lambda: list_quarantined(redis, run_id=run_id, limit=limit, cursor=cursor)
@@ -339,11 +399,13 @@ async def list_quarantine(request: Request, principal: Principal) -> Response:
 async def get_quarantine(request: Request, principal: Principal) -> Response:
     """One quarantined record: payload, errors, origin, retries; 404 when unknown."""
     qid = request.path_params["qid"]
+    gateway = _gateway(request)
     try:
-        record = await run_in_threadpool(get_quarantined, _gateway(request).redis, qid)
+        record = await run_in_threadpool(get_quarantined, gateway.redis, qid)
+        hidden = await run_in_threadpool(gateway.hidden_records, principal, [qid])
     except RedisError as exc:
         return _queue_unavailable(exc)
-    if record is None:
+    if record is None or hidden:
         return error_response(404, "not_found", "no such quarantined record")
     return JSONResponse(record.to_dict())
 
@@ -357,7 +419,12 @@ async def retry_quarantine(request: Request, principal: Principal) -> Response:
         retry = parse_retry(await read_body(request, gateway.max_body_bytes))
     except BodyError as exc:
         return error_response(exc.status, exc.code, exc.message)
+    if retry.ids is None and principal.role is not Role.ADMIN:
+        return error_response(403, "forbidden", "all: only an admin key retries every record")
     try:
+        hidden = await run_in_threadpool(gateway.hidden_records, principal, retry.ids or [])
+        if hidden:
+            return unknown_records(hidden)
         batch_id = await run_in_threadpool(
             lambda: retry_quarantined(
                 gateway.redis,
@@ -365,6 +432,7 @@ async def retry_quarantine(request: Request, principal: Principal) -> Response:
                 retry.ids,
                 chunk_size=gateway.chunk_size,
                 payloads=retry.payloads,
+                owner=principal.key_id,
             )
         )
         lines = (await run_in_threadpool(gateway.progress, batch_id)).get("lines", 0)
@@ -385,8 +453,11 @@ async def retry_quarantine(request: Request, principal: Principal) -> Response:
 async def delete_quarantine(request: Request, principal: Principal) -> Response:
     """Delete one quarantined record for good; 404 when unknown."""
     qid = request.path_params["qid"]
+    gateway = _gateway(request)
     try:
-        await run_in_threadpool(purge_quarantined, _gateway(request).redis, [qid])
+        if await run_in_threadpool(gateway.hidden_records, principal, [qid]):
+            return unknown_records([qid])
+        await run_in_threadpool(purge_quarantined, gateway.redis, [qid])
     except QuarantineError as exc:
         return _quarantine_error(exc, status=404)
     except RedisError as exc:

@@ -78,11 +78,27 @@ class RawLine:
     errors: tuple[tuple[str, str], ...] = ()
 
 
-def new_run(redis: Redis[bytes]) -> str:
-    """Register an ingest run and return its id; its size is sealed once all is queued."""
+# The run field naming the API key that submitted the run (absent: the CLI did).
+OWNER_FIELD = "owner"
+
+
+def new_run(redis: Redis[bytes], *, owner: str = "") -> str:
+    """Register an ingest run and return its id; its size is sealed once all is queued.
+
+    `owner` is the id of the API key submitting it over HTTP: that key may then read the
+    run and its quarantine (see graph_service.ingest_http)."""
     run_id = uuid.uuid4().hex
-    redis.hset(run_key(run_id), mapping={"done_chunks": 0})
+    fields: dict[str | bytes, str | int] = {"done_chunks": 0}
+    if owner:
+        fields[OWNER_FIELD] = owner
+    redis.hset(run_key(run_id), mapping=fields)
     return run_id
+
+
+def run_owner(redis: Redis[bytes], run_id: str) -> str:
+    """The id of the API key that submitted the run ("" for the CLI or an unknown run)."""
+    raw = redis.hget(run_key(run_id), OWNER_FIELD)
+    return raw.decode() if raw else ""
 
 
 def seal_run(redis: Redis[bytes], run_id: str, *, chunks: int, lines: int) -> None:
@@ -155,4 +171,4 @@ def finish_chunk(
 def run_progress(redis: Redis[bytes], run_id: str) -> dict[str, int]:
     """Counts of a run so far."""
     raw = redis.hgetall(run_key(run_id))
-    return {k.decode(): int(v) for k, v in raw.items()}
+    return {k.decode(): int(v) for k, v in raw.items() if k.decode() != OWNER_FIELD}

@@ -260,8 +260,10 @@ def retry_quarantined(
     *,
     chunk_size: int,
     payloads: Mapping[str, str] | None = None,
+    owner: str = "",
 ) -> str:
-    """Re-queue records (None: all) as a new run and return its id.
+    """Re-queue records (None: all) as a new run and return its id (`owner`: the API key
+    retrying them over HTTP, see `ingest.batches.new_run`).
 
     `payloads` replaces the payload of the records it names (an edited record). A record
     leaves the quarantine only after its chunk is parked and its message sent; one that
@@ -271,7 +273,7 @@ def retry_quarantined(
     if not records:
         raise QuarantineError("the quarantine is empty: nothing to retry")
     edits = dict(payloads or {})
-    run_id = new_run(redis)
+    run_id = new_run(redis, owner=owner)
     for chunk in _chunks(records, chunk_size):
         _record_lineage(redis, run_id, chunk)
         lines = [RawLine(r.origin, r.line_no, edits.get(r.id, r.payload)) for r in chunk]

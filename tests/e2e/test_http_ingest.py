@@ -82,8 +82,7 @@ def test_ingest_is_accepted_and_reaches_done(
     assert body["lines"] == 3
     assert body["status_url"] == f"/ingest/{body['batch_id']}"
     assert response.headers["location"] == body["status_url"]
-    reader = make_key("read")
-    done = wait_done(api, body["status_url"], reader)
+    done = wait_done(api, body["status_url"], key)
     assert done["batch_id"] == body["batch_id"]
     assert (done["chunks"], done["done_chunks"], done["lines"]) == (1, 1, 3)
     assert done["accepted"] == 3 and done["rejected"] == 0
@@ -149,10 +148,10 @@ def test_revoked_key_is_401(api: TestClient, graph: GraphClient, make_key: Any) 
     assert "revoked" not in response.text
 
 
-def test_read_key_may_not_ingest_but_may_read_progress(
+def test_read_key_may_not_ingest_and_a_batch_is_seen_by_its_key_or_an_admin(
     api: TestClient, make_key: Any, unique_id: str
 ) -> None:
-    reader, ingester = make_key("read"), make_key("ingest")
+    reader, ingester, other = make_key("read"), make_key("ingest"), make_key("ingest")
     refused = api.post("/ingest", json=contact(unique_id, "1", "a@b.c"), headers=bearer(reader))
     assert refused.status_code == 403
     assert refused.json() == {
@@ -161,10 +160,16 @@ def test_read_key_may_not_ingest_but_may_read_progress(
     }
     accepted = api.post("/ingest", json=contact(unique_id, "1", "a@b.c"), headers=bearer(ingester))
     assert accepted.status_code == 202, accepted.text
-    progress = api.get(accepted.json()["status_url"], headers=bearer(reader))
-    assert progress.status_code == 200
-    assert progress.json()["lines"] == 1
-    assert progress.json()["status"] in {"queued", "running", "done"}
+    status_url = accepted.json()["status_url"]
+    for owner_or_admin in (ingester, make_key("admin")):
+        progress = api.get(status_url, headers=bearer(owner_or_admin))
+        assert progress.status_code == 200
+        assert progress.json()["lines"] == 1
+        assert progress.json()["status"] in {"queued", "running", "done"}
+    for stranger in (reader, other):  # as if the batch did not exist
+        hidden = api.get(status_url, headers=bearer(stranger))
+        assert hidden.status_code == 404
+        assert hidden.json() == {"error": "not_found", "message": "no such ingest batch"}
 
 
 def test_unknown_batch_is_404(api: TestClient, make_key: Any) -> None:
@@ -322,6 +327,35 @@ def test_quarantine_list_show_retry_and_delete(
     assert api.delete(f"/quarantine/{records[2]['id']}", headers=bearer(key)).status_code == 404
     left = api.get("/quarantine", params={"run_id": batch}, headers=bearer(key)).json()
     assert left == {"records": [], "next_cursor": None}
+
+
+def test_a_key_sees_only_its_own_quarantine_and_an_admin_sees_all(
+    api: TestClient, make_key: Any, worker: object, unique_id: str
+) -> None:
+    owner_key = make_key("ingest")
+    owner, other, admin = bearer(owner_key), bearer(make_key("ingest")), bearer(make_key("admin"))
+    bad = contact(unique_id, "1", f"{unique_id}@example.com") | {"kind": "nope"}
+    posted = api.post("/ingest", json=bad, headers=owner)
+    assert posted.status_code == 202, posted.text
+    batch = posted.json()["batch_id"]
+    assert wait_done(api, posted.json()["status_url"], owner_key)["rejected"] == 1
+    page = api.get("/quarantine", params={"run_id": batch}, headers=owner).json()
+    qid = page["records"][0]["id"]
+
+    assert api.get("/quarantine", params={"run_id": batch}, headers=other).status_code == 404
+    everything = api.get("/quarantine", headers=other)
+    assert everything.status_code == 403 and everything.json()["message"].startswith("run_id:")
+    assert api.get(f"/quarantine/{qid}", headers=other).status_code == 404
+    assert api.delete(f"/quarantine/{qid}", headers=other).status_code == 404
+    retried = api.post("/quarantine/retry", json={"ids": [qid]}, headers=other)
+    assert retried.status_code == 404 and qid in retried.json()["message"]
+    every = api.post("/quarantine/retry", json={"all": True}, headers=other)
+    assert every.status_code == 403 and every.json()["message"].startswith("all:")
+
+    assert api.get(f"/quarantine/{qid}", headers=admin).json()["id"] == qid
+    listed = api.get("/quarantine", params={"run_id": batch}, headers=admin).json()
+    assert [r["id"] for r in listed["records"]] == [qid]
+    assert api.delete(f"/quarantine/{qid}", headers=owner).status_code == 200
 
 
 def test_quarantine_needs_an_ingest_or_admin_key(api: TestClient, make_key: Any) -> None:
