@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     ingest_time_limit_s: float = Field(default=600.0, gt=0)
     ingest_min_backoff_ms: int = Field(default=1000, ge=1)
     ingest_max_backoff_ms: int = Field(default=60_000, ge=1)
+    # A chunk still parked this long after it was queued has its message sent again by a
+    # worker (a message lost in a long broker outage, or dead-lettered), at most
+    # `ingest_max_resends` times; a redelivered chunk is a no-op, so a message that was only
+    # slow costs one extra Redis read. Keep it well above `ingest_time_limit_s`.
+    ingest_resend_after_s: float = Field(default=1800.0, gt=0)
+    ingest_max_resends: int = Field(default=3, ge=0, le=100)
     # Worker Prometheus metrics at http://host:port/metrics; port 0 serves none.
     worker_metrics_host: str = "127.0.0.1"
     worker_metrics_port: int = Field(default=0, ge=0, le=65535)

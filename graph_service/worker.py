@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
+from collections.abc import Callable
 from typing import Any
 
+import dramatiq
 from dramatiq import Worker
 from redis import Redis
+from redis.exceptions import RedisError
 
 from graph_service.db import GraphClient, create_driver
 from graph_service.settings import Settings
@@ -18,9 +22,12 @@ from graph_service.worker_metrics import (
 )
 from identity.matching import TextSimilarity
 from ingest.actors import INGEST_QUEUE, IngestDeps, declare_actors, ingest_actor_options
+from ingest.batches import resend_stale_chunks
 from ingest.broker import create_broker
 from ingest.embeddings import load_conversation_embedder
 from ingest.resolution import ResolverConfig
+
+logger = logging.getLogger(__name__)
 
 
 def load_semantic(settings: Settings) -> TextSimilarity | None:
@@ -54,9 +61,10 @@ def build_ingest(settings: Settings, *, metrics: WorkerMetrics | None = None) ->
 
 
 def run_worker(settings: Settings, *, threads: int) -> None:
-    """Consume the ingest queue until SIGINT or SIGTERM."""
+    """Consume the ingest queue until SIGINT or SIGTERM, sweeping stale chunks meanwhile."""
     metrics = create_worker_metrics()
-    broker, _ = build_ingest(settings, metrics=metrics)
+    broker, actor = build_ingest(settings, metrics=metrics)
+    redis: Redis[bytes] = Redis.from_url(settings.redis_url, socket_timeout=10)
     server = None
     if settings.worker_metrics_port:
         host, port = settings.worker_metrics_host, settings.worker_metrics_port
@@ -67,9 +75,48 @@ def run_worker(settings: Settings, *, threads: int) -> None:
     worker = Worker(broker, worker_threads=threads, queues={INGEST_QUEUE})
     worker.start()
     try:
-        stop.wait()
+        while not stop.wait(sweep_interval_s(settings)):
+            sweep_parked_chunks(redis, actor.send, settings)
     finally:
         worker.stop()
         broker.close()
+        redis.close()
         if server is not None:
             server.shutdown()
+
+
+def sweep_interval_s(settings: Settings) -> float:
+    """How often a worker looks for stale parked chunks."""
+    return min(60.0, settings.ingest_resend_after_s / 2)
+
+
+def sweep_parked_chunks(
+    redis: Redis[bytes], send: Callable[[str], object], settings: Settings
+) -> None:
+    """Re-send the messages of stale parked chunks (`ingest.batches.resend_stale_chunks`);
+    a failed sweep is logged and tried again at the next interval, never fatal."""
+    try:
+        sweep = resend_stale_chunks(
+            redis,
+            send,
+            older_than_s=settings.ingest_resend_after_s,
+            max_resends=settings.ingest_max_resends,
+        )
+    except (RedisError, dramatiq.errors.DramatiqError) as exc:
+        logger.warning(
+            "sweep of parked chunks failed, next try in %.0f s: %s", sweep_interval_s(settings), exc
+        )
+        return
+    if sweep and sweep.resent:
+        logger.warning(
+            "re-sent the messages of %d stale parked chunks: %s",
+            len(sweep.resent),
+            ", ".join(sweep.resent),
+        )
+    if sweep and sweep.given_up:
+        logger.error(
+            "gave up re-sending %d parked chunks after %d tries (graph-service dead-letters): %s",
+            len(sweep.given_up),
+            settings.ingest_max_resends,
+            ", ".join(sweep.given_up),
+        )

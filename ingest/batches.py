@@ -10,7 +10,7 @@ import hashlib
 import json
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,12 +106,75 @@ def seal_run(redis: Redis[bytes], run_id: str, *, chunks: int, lines: int) -> No
     redis.hset(run_key(run_id), mapping={"chunks": chunks, "lines": lines})
 
 
+def parked_key() -> str:
+    """Parked chunk ids by when they were queued (or last re-sent): what the sweep reads."""
+    return f"{KEY_PREFIX}:chunks:parked"
+
+
+def resends_key() -> str:
+    """How many times the sweep has re-sent each parked chunk's message."""
+    return f"{KEY_PREFIX}:chunks:resends"
+
+
+def sweep_lock_key() -> str:
+    """Held by the worker sweeping, so that workers do not re-send the same chunks."""
+    return f"{KEY_PREFIX}:chunks:sweep-lock"
+
+
 def store_chunk(redis: Redis[bytes], run_id: str, lines: list[RawLine]) -> str:
     """Park a chunk's lines in Redis and return its id."""
     chunk_id = uuid.uuid4().hex
     payload = {"run_id": run_id, "lines": [_line_entry(x) for x in lines]}
-    redis.set(chunk_key(chunk_id), json.dumps(payload))
+    with redis.pipeline(transaction=True) as pipe:
+        pipe.set(chunk_key(chunk_id), json.dumps(payload))
+        pipe.zadd(parked_key(), {chunk_id: time.time()})
+        pipe.execute()
     return chunk_id
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """What one sweep of parked chunks did."""
+
+    resent: list[str]
+    given_up: list[str]
+
+
+def resend_stale_chunks(
+    redis: Redis[bytes],
+    send: Callable[[str], object],
+    *,
+    older_than_s: float,
+    max_resends: int,
+    now: float | None = None,
+) -> Sweep | None:
+    """Send again the message of every chunk parked more than `older_than_s` seconds ago.
+
+    A message can be lost while the broker is away longer than its client retries (see
+    docs/fault-tolerance.md) or dead-lettered after its retries; its chunk then waits in
+    Redis for ever. Re-sending is safe because a chunk is processed once
+    (`finish_chunk`): a duplicate message finds nothing. Each chunk is re-sent at most
+    `max_resends` times, then left to `graph-service dead-letters` and logged. None when
+    another worker holds the sweep (one sweep per `older_than_s`, cluster-wide).
+    """
+    at = time.time() if now is None else now
+    if not redis.set(sweep_lock_key(), b"1", nx=True, px=max(1, int(older_than_s * 500))):
+        return None
+    resent: list[str] = []
+    given_up: list[str] = []
+    for raw in redis.zrangebyscore(parked_key(), "-inf", at - older_than_s):
+        chunk_id = raw.decode()
+        if not redis.exists(chunk_key(chunk_id)):  # finished meanwhile, or parked long ago
+            redis.zrem(parked_key(), chunk_id)
+            continue
+        if int(redis.hincrby(resends_key(), chunk_id, 1)) > max_resends:
+            redis.zrem(parked_key(), chunk_id)
+            given_up.append(chunk_id)
+            continue
+        send(chunk_id)
+        redis.zadd(parked_key(), {chunk_id: at}, xx=True)  # next look: older_than_s later
+        resent.append(chunk_id)
+    return Sweep(resent=resent, given_up=given_up)
 
 
 def load_chunk(redis: Redis[bytes], chunk_id: str) -> tuple[str, list[RawLine]] | None:
@@ -162,6 +225,8 @@ def finish_chunk(
                 pipe.hset(quarantine_key(), mapping=dict(rejects))
                 index_rejects(pipe, run_id, rejects)
             pipe.delete(key)
+            pipe.zrem(parked_key(), chunk_id)
+            pipe.hdel(resends_key(), chunk_id)
             pipe.execute()
         except WatchError:
             return False

@@ -169,12 +169,15 @@ class FaultServices:
             "TOKENIZERS_PARALLELISM": "false",
         }
 
-    def start_worker(self, name: str, *, threads: int = 2) -> subprocess.Popen[bytes]:
-        """`graph-service worker` in its own session, logging to <root>/<name>.log."""
+    def start_worker(
+        self, name: str, *, threads: int = 2, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
+        """`graph-service worker` in its own session, logging to <root>/<name>.log (`env`:
+        settings on top of the private services')."""
         log = (self.root / f"{name}.log").open("ab")
         process = subprocess.Popen(
             [sys.executable, "-m", "graph_service.cli", "worker", "--threads", str(threads)],
-            env=self.env(),
+            env={**self.env(), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -35,6 +35,12 @@ TWIN_PEOPLE = 120
 NEO4J_OUTAGE_S = 30.0
 # Seconds Redis stays down in the restart test (longer than redis-py's own reconnect retries).
 REDIS_OUTAGE_S = 10.0
+# Seconds Redis stays down in the long-outage test: past the broker client's own retries
+# (about a minute, ingest/broker.py), when a failed chunk's message could be lost.
+LONG_REDIS_OUTAGE_S = 90.0
+# That test's worker re-sends chunks parked this long (GRAPH_INGEST_RESEND_AFTER_S; 30 min
+# by default).
+RESEND_AFTER_S = 20
 # Heartbeat silence (ms) after which the forced maintenance pass treats a worker as dead.
 HEARTBEAT_TIMEOUT_MS = 5_000
 # Seconds a whole run may take after its fault before the test gives up.
@@ -279,6 +285,38 @@ def test_redis_restart_loses_no_queued_batch(fault: FaultServices) -> None:
     assert done.get("done_chunks") == done.get("chunks"), (
         f"run not complete {RECOVERY_TIMEOUT_S:.0f} s after the Redis restart: {done}, "
         f"broker {state}"
+    )
+    assert_exactly_once(fault, sources, records=records, progress=done)
+
+
+def test_redis_down_longer_than_the_client_retries_loses_no_batch(fault: FaultServices) -> None:
+    """Past the client's minute of retries a failed chunk's message can be lost; the chunk
+    stays parked, and a worker's sweep sends its message again."""
+    world, sources, records = make_world(fault.root, seed=105, tag="redislong")
+    fault.start_worker("redis-long", env={"GRAPH_INGEST_RESEND_AFTER_S": str(RESEND_AFTER_S)})
+    run_id, _ = fault.submit(world)
+    fault.wait_for(run_id, done_chunks=3, timeout_s=120)
+    stopping = time.monotonic()
+    fault.stop_redis()
+    time.sleep(LONG_REDIS_OUTAGE_S)
+    fault.start_redis()
+    down_s = time.monotonic() - stopping
+    done = fault.wait_done(run_id, timeout_s=RECOVERY_TIMEOUT_S + 2 * RESEND_AFTER_S)
+    state = fault.broker_state()
+    report(
+        "redis_long_outage",
+        {
+            "records": records,
+            "chunks": done.get("chunks"),
+            "redis_down_s": round(down_s, 1),
+            "broker": state,
+            "counts": done,
+            "message_retries": log_count(fault, "redis-long", "Retrying message"),
+            "sweeps_resending": log_count(fault, "redis-long", "re-sent the messages of"),
+        },
+    )
+    assert done.get("done_chunks") == done.get("chunks"), (
+        f"run not complete after the Redis outage: {done}, broker {state}"
     )
     assert_exactly_once(fault, sources, records=records, progress=done)
 
