@@ -114,8 +114,11 @@ def sweep_parked_chunks(
             ", ".join(sweep.resent),
         )
     if sweep and sweep.given_up:
-        logger.error(
-            "gave up re-sending %d parked chunks after %d tries (graph-service dead-letters): %s",
+        # Not necessarily lost: behind a backlog longer than the re-sends cover, the first
+        # message is still queued. Otherwise it is in the dead letters, or gone.
+        logger.warning(
+            "%d chunks still parked after %d re-sends, no more re-sends (a long backlog, "
+            "else see graph-service dead-letters): %s",
             len(sweep.given_up),
             settings.ingest_max_resends,
             ", ".join(sweep.given_up),
