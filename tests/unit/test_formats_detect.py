@@ -25,16 +25,32 @@ LINKEDIN = "First Name,Last Name,URL,Email Address,Company,Position,Connected On
 
 
 class DictRedis:
-    """The two calls chunk parking makes, over a dict."""
+    """The calls chunk parking makes, over a dict (a pipeline applies them at once)."""
 
     def __init__(self) -> None:
         self.data: dict[str, bytes] = {}
+        self.parked: dict[str, float] = {}
 
     def set(self, key: str, value: str) -> None:
         self.data[key] = value.encode()
 
     def get(self, key: str) -> bytes | None:
         return self.data.get(key)
+
+    def zadd(self, key: str, scores: dict[str, float]) -> None:
+        self.parked.update(scores)
+
+    def pipeline(self, transaction: bool = True) -> DictRedis:
+        return self
+
+    def execute(self) -> None:
+        pass
+
+    def __enter__(self) -> DictRedis:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
