@@ -24,15 +24,16 @@ from identity.matching import TextSimilarity
 from ingest.actors import INGEST_QUEUE, IngestDeps, declare_actors, ingest_actor_options
 from ingest.batches import resend_stale_chunks
 from ingest.broker import create_broker
-from ingest.embeddings import load_conversation_embedder
+from ingest.embeddings import Embedder, load_conversation_embedder
 from ingest.resolution import ResolverConfig
 
 logger = logging.getLogger(__name__)
 
 
-def load_semantic(settings: Settings) -> TextSimilarity | None:
+def load_semantic(settings: Settings, embedder: Embedder | None = None) -> TextSimilarity | None:
     """The bio similarity model the workers match with (None when semantic matching is
-    off); bench/identity loads the same."""
+    off); bench/identity loads the same. It shares `embedder` (the conversation
+    embedder, built from the same settings) when given, so a worker holds one model."""
     if not settings.semantic_matching:
         return None
     from ingest.embeddings import Embedder, EmbedderConfig
@@ -40,7 +41,8 @@ def load_semantic(settings: Settings) -> TextSimilarity | None:
 
     # The conversation embeddings' model, backend and torch threads (bf16 where the CPU
     # has it): bios were the bigger part of resolving social profiles in plain fp32.
-    return SentenceSimilarity.with_embedder(Embedder.load(EmbedderConfig.from_settings(settings)))
+    shared = embedder or Embedder.load(EmbedderConfig.from_settings(settings))
+    return SentenceSimilarity.with_embedder(shared)
 
 
 def build_ingest(settings: Settings, *, metrics: WorkerMetrics | None = None) -> tuple[Any, Any]:
@@ -49,11 +51,13 @@ def build_ingest(settings: Settings, *, metrics: WorkerMetrics | None = None) ->
 
     def deps() -> IngestDeps:
         graph = GraphClient.for_settings(create_driver(settings), settings)
+        embedder = load_conversation_embedder(settings)
+        semantic = load_semantic(settings, embedder)
         return IngestDeps(
             redis=Redis.from_url(settings.redis_url),
             graph=graph,
-            resolver=ResolverConfig.from_settings(settings, semantic=load_semantic(settings)),
-            embedder=load_conversation_embedder(settings),
+            resolver=ResolverConfig.from_settings(settings, semantic=semantic),
+            embedder=embedder,
         )
 
     options = ingest_actor_options(settings)

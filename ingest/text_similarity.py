@@ -80,10 +80,13 @@ class SentenceSimilarity:
 
 class _EmbedderModel:
     """An Embedder seen through the part of SentenceTransformer's API used above (it
-    already returns unit-length float32 rows)."""
+    already returns unit-length float32 rows). Encodes under the embedder's lock: a
+    worker's threads share one embedder for bios and conversations, and a fast tokenizer
+    must not be used by two threads at once."""
 
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
 
     def encode(self, texts: list[str], **_options: Any) -> np.ndarray[Any, Any]:
-        return self._embedder.encode(texts)
+        with self._embedder.exclusive():
+            return self._embedder.encode(texts)
