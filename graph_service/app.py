@@ -19,10 +19,10 @@ from strawberry.asgi import GraphQL
 
 from graph_service.cypher import CypherLibrary
 from graph_service.db import create_async_driver
-from graph_service.health import check_neo4j, check_redis
+from graph_service.health import check_neo4j, check_rabbitmq, check_redis
 from graph_service.ingest_http import IngestGateway, ingest_routes
 from graph_service.metrics import ApiMetrics, create_api_metrics
-from graph_service.settings import Settings
+from graph_service.settings import BrokerKind, Settings
 from resolvers.context import GraphContext, build_context
 from resolvers.schema import build_schema
 
@@ -45,12 +45,16 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Readiness: Neo4j and Redis both answer; 503 names what is down."""
+    """Readiness: Neo4j, Redis and (when it is the broker) RabbitMQ answer; 503 names what
+    is down."""
     state = request.app.state
+    settings: Settings = state.settings
     results = [
-        await check_neo4j(state.driver, state.library, state.settings.neo4j_database),
+        await check_neo4j(state.driver, state.library, settings.neo4j_database),
         await check_redis(state.redis),
     ]
+    if settings.broker is BrokerKind.RABBITMQ:
+        results.append(await check_rabbitmq(settings.rabbitmq_url.get_secret_value()))
     for result in results:
         state.metrics.readiness.labels(result.name, "ok" if result.ok else "down").inc()
     down = [r.name for r in results if not r.ok]

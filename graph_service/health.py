@@ -33,7 +33,7 @@ async def _run_check(name: str, probe: Awaitable[object]) -> CheckResult:
     except TimeoutError:
         return CheckResult(name, False, f"no answer within {CHECK_TIMEOUT_S:g}s")
     except Exception as exc:  # any failure means "down"; the detail stays in the log
-        logger.warning("readiness check %s failed: %s", name, exc)
+        logger.warning("readiness check %s failed: %r", name, exc)
         return CheckResult(name, False, "unreachable")
     return CheckResult(name, True, "ok")
 
@@ -47,3 +47,20 @@ async def check_neo4j(driver: AsyncDriver, library: CypherLibrary, database: str
 async def check_redis(redis: Redis[bytes]) -> CheckResult:
     """Redis answers PING."""
     return await _run_check("redis", redis.ping())  # type: ignore[arg-type]
+
+
+def _open_rabbitmq(url: str) -> None:
+    """Open and close one AMQP connection, trying once (no reconnect loop)."""
+    import pika  # type: ignore[import-untyped]  # pika ships no type hints
+
+    parameters = pika.URLParameters(url)
+    parameters.connection_attempts = 1
+    parameters.retry_delay = 0
+    parameters.socket_timeout = CHECK_TIMEOUT_S
+    parameters.blocked_connection_timeout = CHECK_TIMEOUT_S
+    pika.BlockingConnection(parameters).close()
+
+
+async def check_rabbitmq(url: str) -> CheckResult:
+    """RabbitMQ accepts a connection (only checked when it is the broker)."""
+    return await _run_check("rabbitmq", asyncio.to_thread(_open_rabbitmq, url))

@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from redis import Redis
+from starlette.testclient import TestClient
 
+from graph_service.app import create_app
 from graph_service.db import GraphClient
 from graph_service.local import free_port
 from graph_service.local.rabbitmq_server import (
@@ -29,7 +32,7 @@ from graph_service.local.rabbitmq_server import (
     start_rabbitmq,
     stop_rabbitmq,
 )
-from graph_service.settings import Settings, load_settings
+from graph_service.settings import BrokerKind, Settings, load_settings
 from ingest.actors import INGEST_QUEUE
 from ingest.batches import run_progress
 from ingest.broker import GraphRabbitmqBroker
@@ -180,3 +183,21 @@ def test_world_lands_exactly_once_through_rabbitmq(
     assert counts["duplicate"] == records
     assert stored_records(graph, sources) == records
     assert queue_counts(rabbitmq) == (0, 0, 0)
+
+
+def test_readyz_checks_rabbitmq_when_it_is_the_broker(
+    settings: Settings, rabbitmq: Settings, graph: GraphClient, redis_client: Redis
+) -> None:
+    def readyz(url: str) -> Any:
+        app_settings = settings.model_copy(
+            update={"broker": BrokerKind.RABBITMQ, "rabbitmq_url": SecretStr(url)}
+        )
+        with TestClient(create_app(app_settings)) as client:
+            return client.get("/readyz")
+
+    up = readyz(local_url(rabbitmq))
+    assert up.status_code == 200, up.text
+    assert up.json()["checks"] == {"neo4j": "ok", "redis": "ok", "rabbitmq": "ok"}
+    down = readyz(f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F")  # nothing listens there
+    assert down.status_code == 503
+    assert down.json()["down"] == ["rabbitmq"]
