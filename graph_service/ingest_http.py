@@ -47,6 +47,7 @@ from ingest.batches import (
     store_chunk,
 )
 from ingest.quarantine import (
+    QuarantinedRecord,
     QuarantineError,
     get_quarantined,
     list_quarantined,
@@ -117,23 +118,32 @@ class IngestGateway:
         """The run's counts so far (empty for an unknown run)."""
         return run_progress(self.redis, run_id)
 
+    def reads_run(self, principal: Principal, run_id: str) -> bool:
+        """Whether `principal` may read the run (see `can_read_run`)."""
+        return principal.role is Role.ADMIN or can_read_run(
+            principal, run_owner(self.redis, run_id)
+        )
+
     def visible_progress(self, run_id: str, principal: Principal) -> dict[str, int]:
         """The run's counts, or empty when it is unknown or `principal` may not read it."""
         progress = self.progress(run_id)
-        if progress and can_read_run(principal, run_owner(self.redis, run_id)):
-            return progress
-        return {}
+        return progress if progress and self.reads_run(principal, run_id) else {}
 
     def hidden_records(self, principal: Principal, qids: list[str]) -> list[str]:
         """Of `qids`, the quarantined records in runs `principal` may not read."""
         if principal.role is Role.ADMIN:
             return []
-        hidden = []
-        for qid in qids:
-            record = get_quarantined(self.redis, qid)
-            if record and not can_read_run(principal, run_owner(self.redis, record.run_id)):
-                hidden.append(qid)
-        return hidden
+        records = [get_quarantined(self.redis, qid) for qid in qids]
+        return [
+            qid
+            for qid, record in zip(qids, records, strict=True)
+            if record and not self.reads_run(principal, record.run_id)
+        ]
+
+    def visible_record(self, principal: Principal, qid: str) -> QuarantinedRecord | None:
+        """The quarantined record, or None when it is unknown or not `principal`'s to see."""
+        record = get_quarantined(self.redis, qid)
+        return record if record and self.reads_run(principal, record.run_id) else None
 
 
 def can_read_run(principal: Principal, owner: str) -> bool:
@@ -399,13 +409,11 @@ async def list_quarantine(request: Request, principal: Principal) -> Response:
 async def get_quarantine(request: Request, principal: Principal) -> Response:
     """One quarantined record: payload, errors, origin, retries; 404 when unknown."""
     qid = request.path_params["qid"]
-    gateway = _gateway(request)
     try:
-        record = await run_in_threadpool(get_quarantined, gateway.redis, qid)
-        hidden = await run_in_threadpool(gateway.hidden_records, principal, [qid])
+        record = await run_in_threadpool(_gateway(request).visible_record, principal, qid)
     except RedisError as exc:
         return _queue_unavailable(exc)
-    if record is None or hidden:
+    if record is None:
         return error_response(404, "not_found", "no such quarantined record")
     return JSONResponse(record.to_dict())
 

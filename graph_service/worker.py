@@ -24,7 +24,7 @@ from identity.matching import TextSimilarity
 from ingest.actors import INGEST_QUEUE, IngestDeps, declare_actors, ingest_actor_options
 from ingest.batches import resend_stale_chunks
 from ingest.broker import create_broker
-from ingest.embeddings import Embedder, load_conversation_embedder
+from ingest.embeddings import Embedder, EmbedderConfig, load_conversation_embedder
 from ingest.resolution import ResolverConfig
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,6 @@ def load_semantic(settings: Settings, embedder: Embedder | None = None) -> TextS
     embedder, built from the same settings) when given, so a worker holds one model."""
     if not settings.semantic_matching:
         return None
-    from ingest.embeddings import Embedder, EmbedderConfig
     from ingest.text_similarity import SentenceSimilarity
 
     # The conversation embeddings' model, backend and torch threads (bf16 where the CPU

@@ -155,7 +155,7 @@ def resend_stale_chunks(
     Redis for ever. Re-sending is safe because a chunk is processed once
     (`finish_chunk`): a duplicate message finds nothing. Each chunk is re-sent at most
     `max_resends` times, then left to `graph-service dead-letters` and logged. None when
-    another worker holds the sweep (one sweep per `older_than_s`, cluster-wide).
+    another worker swept less than `older_than_s / 2` ago (one sweeper cluster-wide).
     """
     at = time.time() if now is None else now
     if not redis.set(sweep_lock_key(), b"1", nx=True, px=max(1, int(older_than_s * 500))):
