@@ -284,7 +284,8 @@ def _apply_links(
         if ra != rb and _may_link(by_key[a], by_key[b]):
             touching[(ra, rb) if ra < rb else (rb, ra)].append((a, b) if ra < rb else (b, a))
     best: dict[str, tuple[float, str, str, str, PairScore]] = {}
-    for (ra, rb), pairs in sorted(touching.items()):
+    hopeful = _worth_scoring(touching, base, by_key, scoring)
+    for (ra, rb), pairs in sorted(hopeful.items()):
         score = _cluster_score(base[ra], base[rb], by_key, scoring)
         if score.total < scoring.weights.threshold:
             continue
@@ -298,6 +299,64 @@ def _apply_links(
         _, other, here, there, score = best[root]
         if _stronger(strength[other], other, strength[root], root) and groups.union(root, other):
             evidence[here].append(Evidence(rule="probabilistic", linked_to=there, score=score))
+
+
+def _worth_scoring(
+    touching: Mapping[tuple[str, str], list[tuple[str, str]]],
+    base: Mapping[str, Sequence[str]],
+    by_key: Mapping[str, Profile],
+    scoring: _Scoring,
+) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """The cluster pairs that can reach the threshold, with their bios embedded in one batch.
+
+    Embedding bios is the costly part of scoring, and most candidate pairs (a shared name
+    block) fall short of the threshold whatever their bios say. Each pair is scored first
+    with a model that calls every bio pair it is asked about "different"; a pair whose
+    bios the real model could still lift to "similar" is kept only if that best case
+    reaches the threshold. The result is the same as scoring every pair with the model:
+    the model can only turn a bio "different" into "similar".
+    """
+    if scoring.semantic is None:
+        return dict(touching)
+    lift = max(
+        0.0, scoring.weights.weight("bio", "similar") - scoring.weights.weight("bio", "different")
+    )
+    hopeful: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    texts: set[str] = set()
+    for (ra, rb), pairs in touching.items():
+        asked = _AskedBios()
+        lexical = _Scoring(scoring.weights, asked, scoring.name_frequency)
+        score = _cluster_score(base[ra], base[rb], by_key, lexical)
+        best_case = score.total + (lift if score.levels.get("bio") == "different" else 0.0)
+        if best_case >= scoring.weights.threshold:
+            hopeful[(ra, rb)] = pairs
+            texts |= asked.texts
+            texts.update(_bio_pairs(pairs, by_key))
+    prime = getattr(scoring.semantic, "prime", None)
+    if prime is not None and texts:
+        prime(sorted(texts))
+    return hopeful
+
+
+def _bio_pairs(pairs: Sequence[tuple[str, str]], by_key: Mapping[str, Profile]) -> set[str]:
+    """The bios of candidate pairs where both records have one (`_best_pair` compares them)."""
+    return {
+        text
+        for a, b in pairs
+        if by_key[a].bio and by_key[b].bio
+        for text in (by_key[a].bio, by_key[b].bio)
+    }
+
+
+class _AskedBios:
+    """A text model that finds every pair "different" and remembers the texts it saw."""
+
+    def __init__(self) -> None:
+        self.texts: set[str] = set()
+
+    def __call__(self, a: str, b: str) -> float:
+        self.texts.update((a, b))
+        return 0.0
 
 
 def _scoring_args(

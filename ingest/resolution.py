@@ -254,7 +254,6 @@ def apply_resolution(
 ) -> tuple[int, int]:
     """Run the clustering over a region and write persons, evidence, merges, shared flags."""
     load_name_frequency(tx, region)
-    _prime_semantic(config, region)
     resolution = resolve(
         list(region.profiles.values()),
         config.weights,
@@ -296,13 +295,6 @@ def apply_resolution(
     tx.run("identity/refresh_person_identifiers", ids=sorted(touched))
     link_persons(tx, sorted(touched))
     return len(assignment.created), len(assignment.merged)
-
-
-def _prime_semantic(config: ResolverConfig, region: Region) -> None:
-    """Embed the region's bios in one batch before clustering compares them pair by pair."""
-    prime = getattr(config.semantic, "prime", None)
-    if prime is not None:
-        prime([p.bio for p in region.profiles.values() if p.bio])
 
 
 def _assignment(
