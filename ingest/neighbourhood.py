@@ -55,7 +55,12 @@ class Region:
 
 
 def load_region(
-    tx: GraphTx, profiles: Sequence[Profile], config: ResolverConfig, now: str
+    tx: GraphTx,
+    profiles: Sequence[Profile],
+    config: ResolverConfig,
+    now: str,
+    *,
+    near: Sequence[str] | None = None,
 ) -> Region:
     """Read every person the given profiles can touch, with all of their records.
 
@@ -63,10 +68,13 @@ def load_region(
     one record against one record, and only those within `CANDIDATE_SLACK` bits of the
     threshold bring their persons in: most records sharing a common-name block are
     strangers, and reading their persons in full made the neighbourhood grow with the store.
+    `near` gives those candidates when the caller has already found them.
     """
     idents = sorted({k for p in profiles for k in p.identifiers()})
     records = [record_ref(p.key) for p in profiles]
-    records += [record_ref(k) for k in near_candidates(tx, profiles, config)]
+    if near is None:
+        near = near_candidates(tx, profiles, config)
+    records += [record_ref(k) for k in near]
     rows = tx.run("identity/load_region", identifiers=idents, records=records, now=now)
     region = Region(profiles={}, payloads={}, person_of={}, pins={}, never=frozenset())
     for row in rows:

@@ -35,7 +35,13 @@ from identity.profile import (
 from identity.suppression import record_hash_key, suppression_hash
 from identity.survivorship import SurvivorInput, build_golden_record, golden_to_dict
 from ingest.linking import consent_fields, identifier_row, link_changed, link_persons
-from ingest.neighbourhood import PROFILES, Region, load_name_frequency, load_region
+from ingest.neighbourhood import (
+    PROFILES,
+    Region,
+    load_name_frequency,
+    load_region,
+    near_candidates,
+)
 from ingest.records import payload_profile
 
 
@@ -192,13 +198,18 @@ def _store(
     outcome.accepted = len(changed_keys)
     changed = [p for p in kept if p.key in changed_keys]
     if changed:
+        profiles = [p.profile for p in changed if p.profile is not None]
+        # Block candidates are read and scored before link_identifiers takes the
+        # identifiers' write locks: a concurrent chunk waiting on those locks waits for
+        # the rest of this transaction, so Python work is kept out of that window where
+        # it does not depend on the locked nodes.
+        near = near_candidates(tx, profiles, config) if profiles else []
         links = [_links(p, new=p.key in new_keys) for p in changed]
         tx.run("identity/link_identifiers", records=links, now=now)
         link_changed(tx, [p.row for p in changed], now)
-        profiles = [p.profile for p in changed if p.profile is not None]
         if profiles:
             payloads = {p.key: p.record for p in changed if p.profile is not None}
-            created, merged = resolve_region(tx, profiles, config, now, payloads)
+            created, merged = resolve_region(tx, profiles, config, now, payloads, near=near)
             outcome.persons_created, outcome.persons_merged = created, merged
     return outcome
 
@@ -236,12 +247,15 @@ def resolve_region(
     config: ResolverConfig,
     now: str,
     payloads: Mapping[str, dict[str, Any]] | None = None,
+    *,
+    near: Sequence[str] | None = None,
 ) -> tuple[int, int]:
     """Re-cluster the neighbourhood of `profiles` and write back what changed.
 
+    `near`: the profiles' block candidates, when already found (see `near_candidates`).
     Returns (persons created, persons merged away).
     """
-    region = load_region(tx, profiles, config, now)
+    region = load_region(tx, profiles, config, now, near=near)
     for profile in profiles:
         region.profiles[profile.key] = profile
     if payloads:
