@@ -30,6 +30,7 @@ Domains are encoded with Python's IDNA 2003 codec, so ``ß`` maps to ``ss``.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ MAX_ADDRESS_LENGTH = 254
 MAX_LOCAL_LENGTH = 64
 # ASCII characters allowed unquoted in a local part besides letters and digits (RFC 5322 atext).
 _ATEXT_SYMBOLS = frozenset("!#$%&'*+-/=?^_`{|}~.")
+# The common case, all ASCII atext, in one regex call instead of a loop over characters.
+_ASCII_ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+")
 # Google ignores dots and +tags; googlemail.com is an alias of gmail.com.
 _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 # Providers that deliver ``user+tag`` to ``user`` but treat dots as significant.
@@ -121,6 +124,8 @@ def _local_part_problem(local: str) -> tuple[str, str] | None:
         return "local_part_too_long", f"the part before @ is over {MAX_LOCAL_LENGTH} octets"
     if local.startswith(".") or local.endswith(".") or ".." in local:
         return "bad_local_part", "the part before @ has a leading, trailing or double dot"
+    if _ASCII_ATEXT.fullmatch(local):
+        return None
     for char in local:
         if char.isascii() and not (char.isalnum() or char in _ATEXT_SYMBOLS):
             return "bad_local_part", f"character {char!r} is not allowed before the @"
