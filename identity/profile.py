@@ -235,6 +235,11 @@ def _phone_regions(
     return tuple(dict.fromkeys(regions))
 
 
+def own_record_key(source: str, source_id: str) -> str:
+    """The identifier every identity record carries for itself: its id in its source."""
+    return f"external:{source}:{source_id}"
+
+
 def build_profile(
     record: dict[str, Any], default_regions: Mapping[str, str] | None = None
 ) -> Profile:
@@ -255,6 +260,11 @@ def build_profile(
         builder.handle("handle", record.get("platform"), record["handle"])
     for item in record.get("external_ids") or []:
         builder.add(builder.strong, f"external:{item['system']}:{item['value']}")
+    if record.get("source") and record.get("source_id"):
+        # The record is its source system's entry for this person, so its id there is an
+        # external id other records cite: a purchase naming "customer C-1 of the shop"
+        # ({system: shop, value: C-1}) reaches the shop's contact record C-1.
+        builder.add(builder.strong, own_record_key(record["source"], record["source_id"]))
     if record.get("kind") == "employee" and record.get("employee_id"):
         builder.add(builder.strong, f"external:{record['source']}:{record['employee_id']}")
     birth = ""

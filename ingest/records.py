@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from identity.profile import IDENTITY_KINDS, Profile, build_profile
+from identity.profile import IDENTITY_KINDS, Profile, build_profile, own_record_key
 from ingest.batches import RawLine
 from ingest.contract import (
     RECORD_MODELS,
@@ -136,7 +136,8 @@ def _require_something_to_resolve(
     if row["kind"] not in IDENTITY_KINDS:
         return row
     profile = payload_profile(row["payload"], phone_regions)
-    if profile.identifiers() or profile.has_name:
+    own = own_record_key(row["source"], row["source_id"])
+    if profile.has_name or any(key != own for key in profile.identifiers()):
         return row
     errors = [{"field": w.field, "reason": w.reason} for w in profile.warnings]
     errors.append({"field": "$", "reason": "no usable identifier and no name to resolve"})

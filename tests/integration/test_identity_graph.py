@@ -86,6 +86,30 @@ def test_shared_email_joins_records_with_evidence(
     assert why["shared_identifiers"][0]["identifier"] == f"email:{email}"
 
 
+@pytest.mark.parametrize("shop_first", [True, False])
+def test_a_record_citing_another_systems_id_joins_that_systems_record(
+    graph: GraphClient, config: ResolverConfig, unique_id: str, shop_first: bool
+) -> None:
+    """A CRM contact citing shop customer C-1 is the shop's contact record C-1 (its own id
+    in its source), in either order, though they share no e-mail, phone or name spelling."""
+    uid = unique_id
+    shop = contact("shop", f"{uid}-C1", given_name="Robert", family_name=surname(uid),
+                   emails=[f"rob.{uid}@example.org"])  # fmt: skip
+    crm = contact("crm", f"{uid}-R9", full_name=f"Bob {surname(uid)}",
+                  emails=[f"bob@{uid}.example.com"],
+                  external_ids=[{"system": "shop", "value": f"{uid}-C1"}])  # fmt: skip
+    for record in (shop, crm) if shop_first else (crm, shop):
+        ingest(graph, config, record)
+    person = person_of(graph, "shop", f"{uid}-C1")
+    assert person is not None
+    assert person_of(graph, "crm", f"{uid}-R9") == person
+    why = persons.explain(graph, config, f"shop|{uid}-C1", f"crm|{uid}-R9")
+    assert why["same_person_now"] is True
+    assert f"external:shop:{uid}-C1" in [s["identifier"] for s in why["shared_identifiers"]]
+    later = f"crm|{uid}-R9" if shop_first else f"shop|{uid}-C1"
+    assert why["evidence"][later]["rule"] == "identifier"
+
+
 def test_replay_is_duplicate_and_changes_nothing(
     graph: GraphClient, config: ResolverConfig, unique_id: str
 ) -> None:

@@ -158,3 +158,14 @@ def test_identifier_clustering_matches_networkx_components(
         for comp in nx.connected_components(graph)
     )
     assert result.clusters == expected
+
+
+def test_a_record_carries_its_own_id_in_its_source() -> None:
+    """The shop's customer C-1 and a CRM contact citing shop id C-1 are one person, even
+    with different names, e-mails and no shared phone."""
+    shop = profile("C-1", source="shop", given_name="Robert", family_name="Lang",
+                   emails=["rob@example.org"])  # fmt: skip
+    crm = profile("R-9", source="crm", full_name="Bob Lang", emails=["bob@lang.example.com"],
+                  external_ids=[{"system": "shop", "value": "C-1"}])  # fmt: skip
+    assert "external:shop:C-1" in shop.strong
+    assert together(resolve([shop, crm], WEIGHTS).clusters, shop.key, crm.key)
