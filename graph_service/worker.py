@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,13 @@ from graph_service.worker_metrics import (
     serve_worker_metrics,
 )
 from identity.matching import TextSimilarity
-from ingest.actors import INGEST_QUEUE, IngestDeps, declare_actors, ingest_actor_options
+from ingest.actors import (
+    INGEST_QUEUE,
+    IngestDeps,
+    SharedDeps,
+    declare_actors,
+    ingest_actor_options,
+)
 from ingest.batches import resend_stale_chunks
 from ingest.broker import create_broker
 from ingest.embeddings import Embedder, EmbedderConfig, load_conversation_embedder
@@ -44,8 +51,11 @@ def load_semantic(settings: Settings, embedder: Embedder | None = None) -> TextS
     return SentenceSimilarity.with_embedder(shared)
 
 
-def build_ingest(settings: Settings, *, metrics: WorkerMetrics | None = None) -> tuple[Any, Any]:
-    """The broker and the ingest actor, wired to lazily built dependencies (and metrics)."""
+def build_ingest(
+    settings: Settings, *, metrics: WorkerMetrics | None = None, warm: bool = False
+) -> tuple[Any, Any]:
+    """The broker and the ingest actor, wired to lazily built dependencies (and metrics);
+    `warm` builds them now (a worker loads its models before it takes messages)."""
     broker = create_broker(settings)
 
     def deps() -> IngestDeps:
@@ -59,14 +69,19 @@ def build_ingest(settings: Settings, *, metrics: WorkerMetrics | None = None) ->
             embedder=embedder,
         )
 
+    shared = SharedDeps(deps)
+    if warm:
+        started = time.monotonic()
+        shared()
+        logger.info("worker dependencies ready in %.1f s", time.monotonic() - started)
     options = ingest_actor_options(settings)
-    return broker, declare_actors(broker, deps, options=options, metrics=metrics)
+    return broker, declare_actors(broker, shared, options=options, metrics=metrics)
 
 
 def run_worker(settings: Settings, *, threads: int) -> None:
     """Consume the ingest queue until SIGINT or SIGTERM, sweeping stale chunks meanwhile."""
     metrics = create_worker_metrics()
-    broker, actor = build_ingest(settings, metrics=metrics)
+    broker, actor = build_ingest(settings, metrics=metrics, warm=True)
     redis: Redis[bytes] = Redis.from_url(settings.redis_url, socket_timeout=10)
     server = None
     if settings.worker_metrics_port:

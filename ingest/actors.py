@@ -77,6 +77,26 @@ def ingest_actor_options(settings: Settings) -> dict[str, int]:
     }
 
 
+class SharedDeps:
+    """A worker process's dependencies, built once: on the first message, or by calling
+    it at start-up, so the first chunk does not wait seconds for the models to load."""
+
+    def __init__(self, factory: Callable[[], IngestDeps]) -> None:
+        self._factory = factory
+        self._built: IngestDeps | None = None
+        # Worker threads start together: without the lock each built its own models at
+        # once, and transformers switches torch's process-wide default dtype while loading
+        # the bf16 embedder, so a bio model loading beside it could end up half bf16
+        # (every chunk then failed with "mat1 and mat2 must have the same dtype").
+        self._lock = threading.Lock()
+
+    def __call__(self) -> IngestDeps:
+        with self._lock:
+            if self._built is None:
+                self._built = self._factory()
+            return self._built
+
+
 def declare_actors(
     broker: dramatiq.Broker,
     deps_factory: Callable[[], IngestDeps],
@@ -84,24 +104,17 @@ def declare_actors(
     options: dict[str, Any] | None = None,
     metrics: WorkerMetrics | None = None,
 ) -> Any:
-    """Declare the ingest actor on `broker`; dependencies are built on first use in the worker.
+    """Declare the ingest actor on `broker`; dependencies are built on first use in the worker
+    (or earlier, when `deps_factory` is a `SharedDeps` the worker warms up).
 
     `options` (retries, time limit, backoff) override the broker's defaults; `metrics`,
     when given, counts chunks and record outcomes. Exceptions propagate, so dramatiq
     retries the message and dead-letters it once retries are exhausted.
     """
-    cache: list[IngestDeps] = []
-    # Worker threads start together: without the lock each built its own models at once,
-    # and transformers switches torch's process-wide default dtype while loading the bf16
-    # embedder, so a bio model loading beside it could end up half bf16 (every chunk then
-    # failed with "mat1 and mat2 must have the same dtype").
-    building = threading.Lock()
+    deps = deps_factory if isinstance(deps_factory, SharedDeps) else SharedDeps(deps_factory)
 
     def run(chunk_id: str) -> dict[str, int] | None:
-        with building:
-            if not cache:
-                cache.append(deps_factory())
-        return process_chunk(cache[0], chunk_id)
+        return process_chunk(deps(), chunk_id)
 
     def ingest_chunk(chunk_id: str) -> None:
         if metrics is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from dramatiq.brokers.stub import StubBroker
 
-from ingest.actors import IngestDeps, declare_actors
+from ingest.actors import IngestDeps, SharedDeps, declare_actors
 
 
 class NoChunks:
@@ -34,3 +34,19 @@ def test_concurrent_first_messages_build_dependencies_once() -> None:
     for thread in threads:
         thread.join()
     assert len(built) == 1
+
+
+def test_shared_dependencies_built_at_start_up_serve_the_first_message() -> None:
+    built: list[int] = []
+
+    def deps_factory() -> IngestDeps:
+        built.append(1)
+        fake: Any = None
+        return IngestDeps(redis=NoChunks(), graph=fake, resolver=fake)  # type: ignore[arg-type]
+
+    shared = SharedDeps(deps_factory)
+    actor = declare_actors(StubBroker(), shared)
+    warmed = shared()  # what `graph-service worker` does before taking messages
+    assert built == [1]
+    actor.fn("chunk-1")
+    assert built == [1] and shared() is warmed
