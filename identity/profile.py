@@ -235,9 +235,10 @@ def _phone_regions(
     return tuple(dict.fromkeys(regions))
 
 
-def own_record_key(source: str, source_id: str) -> str:
-    """The identifier every identity record carries for itself: its id in its source."""
-    return f"external:{source}:{source_id}"
+def external_key(system: str, value: str) -> str:
+    """The identifier key of a person's id `value` in `system`; every identity record
+    carries one for itself, `external_key(source, source_id)`."""
+    return f"external:{system}:{value}"
 
 
 def build_profile(
@@ -259,14 +260,14 @@ def build_profile(
     if record.get("kind") == "social_profile" and record.get("handle"):
         builder.handle("handle", record.get("platform"), record["handle"])
     for item in record.get("external_ids") or []:
-        builder.add(builder.strong, f"external:{item['system']}:{item['value']}")
+        builder.add(builder.strong, external_key(item["system"], item["value"]))
     if record.get("source") and record.get("source_id"):
         # The record is its source system's entry for this person, so its id there is an
         # external id other records cite: a purchase naming "customer C-1 of the shop"
         # ({system: shop, value: C-1}) reaches the shop's contact record C-1.
-        builder.add(builder.strong, own_record_key(record["source"], record["source_id"]))
+        builder.add(builder.strong, external_key(record["source"], record["source_id"]))
     if record.get("kind") == "employee" and record.get("employee_id"):
-        builder.add(builder.strong, f"external:{record['source']}:{record['employee_id']}")
+        builder.add(builder.strong, external_key(record["source"], record["employee_id"]))
     birth = ""
     if record.get("birth_date"):
         checked = _valid_birth_date(record["birth_date"], record.get("observed_at", "9999"))
@@ -378,7 +379,7 @@ def person_refs(record: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
         for item in ref.get("handles") or []:
             builder.handle("ref", item.get("platform"), item.get("handle", ""))
         for item in ref.get("external_ids") or []:
-            builder.add(builder.strong, f"external:{item['system']}:{item['value']}")
+            builder.add(builder.strong, external_key(item["system"], item["value"]))
         keys = tuple(sorted(builder.strong + builder.role))
         if keys:
             out.append((role, keys))

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from identity.profile import IDENTITY_KINDS, Profile, build_profile, own_record_key
+from identity.profile import IDENTITY_KINDS, Profile, build_profile, external_key
 from ingest.batches import RawLine
 from ingest.contract import (
     RECORD_MODELS,
@@ -136,7 +136,7 @@ def _require_something_to_resolve(
     if row["kind"] not in IDENTITY_KINDS:
         return row
     profile = payload_profile(row["payload"], phone_regions)
-    own = own_record_key(row["source"], row["source_id"])
+    own = external_key(row["source"], row["source_id"])
     if profile.has_name or any(key != own for key in profile.identifiers()):
         return row
     errors = [{"field": w.field, "reason": w.reason} for w in profile.warnings]
