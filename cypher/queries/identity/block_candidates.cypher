@@ -10,7 +10,7 @@
 // the SourceRecord label instead, and took 2 s a chunk until the next replan.
 UNWIND $blocks AS k
 MATCH (b:Block {key: k})
-USING INDEX b:Block(key)
+USING INDEX SEEK b:Block(key)
 WHERE COUNT { (b)<-[:IN_BLOCK]-() } <= $max_block
 CALL (b) {
   MATCH (b)<-[:IN_BLOCK]-(r)

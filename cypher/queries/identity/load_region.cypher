@@ -9,7 +9,7 @@
 CALL () {
   UNWIND $identifiers AS k
   MATCH (i:Identifier {key: k})<-[:CARRIES]-(r:SourceRecord)
-  USING INDEX i:Identifier(key)
+  USING INDEX SEEK i:Identifier(key)
   RETURN r
   UNION
   UNWIND $records AS k

@@ -11,7 +11,7 @@ CALL (p) {
   UNION
   MATCH (p)<-[:RESOLVED_TO]-(m:SourceRecord)
   MATCH (i:Identifier {key: 'external:' + m.source + ':' + m.source_id})<-[:REFERS_TO]-(r:SourceRecord)
-  USING INDEX i:Identifier(key)
+  USING INDEX SEEK i:Identifier(key)
   RETURN r.source AS source, r.source_id AS source_id
   UNION
   MATCH (p)<-[:RESOLVED_TO]-(r:SourceRecord)

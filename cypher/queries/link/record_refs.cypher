@@ -19,7 +19,7 @@ CALL (r) {
     // it is: a shop's purchases name the customer by the shop contact's source_id.
     MATCH (r)-[ref:REFERS_TO]->(i:ExternalId)
     MATCH (s:SourceRecord {source: i.system, source_id: i.value})-[:RESOLVED_TO]->(p:Person)
-    USING INDEX s:SourceRecord(source, source_id)
+    USING INDEX SEEK s:SourceRecord(source, source_id)
     RETURN ref.role AS role, p.id AS person, i.key AS via
   }
   WITH role, person, count(DISTINCT via) AS hits

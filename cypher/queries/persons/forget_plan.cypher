@@ -14,7 +14,7 @@ CALL (records) {
 CALL (own_identifiers) {
   UNWIND own_identifiers AS key
   MATCH (i:Identifier {key: key})<-[ref:REFERS_TO]-(other:SourceRecord)
-  USING INDEX i:Identifier(key)
+  USING INDEX SEEK i:Identifier(key)
   WHERE ref.role IN $principal_roles
   RETURN collect(DISTINCT other.source + '|' + other.source_id) AS about
 }
