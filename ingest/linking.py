@@ -27,6 +27,7 @@ from typing import Any
 
 from graph_service.db import GraphTx
 from identity.profile import IDENTITY_KINDS, person_refs
+from ingest import companies
 from ingest.linking_consent import consent_row
 from ingest.linking_rows import (
     KIND_LINKS,
@@ -136,8 +137,10 @@ def _write(tx: GraphTx, batch: LinkBatch) -> None:
     # the same record waits here and then sees (and deletes) what this one created.
     tx.run("link/mark_linked", records=batch.signatures)
     tx.run("link/unlink", by_type=batch.unlink)
+    companies.resolve_names(tx, batch.rows)
     for query, rows in sorted(batch.rows.items()):
         tx.run(query, rows=rows)
+    companies.fold_names(tx, batch.rows)
 
 
 def refresh_consent(tx: GraphTx, person_ids: Sequence[str]) -> None:

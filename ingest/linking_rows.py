@@ -29,6 +29,8 @@ SINGLE_ROLES = frozenset(
 )
 # The role under which an identity record's own person (RESOLVED_TO) is listed.
 SELF_ROLE = "self"
+# Key prefix of a company known by name only (a domain company's is "domain:").
+NAME_KEY_PREFIX = "name:"
 _SPACES = re.compile(r"\s+")
 
 
@@ -137,15 +139,19 @@ def one(persons: RolePersons, role: str) -> str | None:
 
 
 def company_row(company: Mapping[str, Any] | None) -> Row | None:
-    """A company keyed by its normalised domain, else by its folded name."""
+    """A company keyed by its normalised domain, else by its folded name (`name_key`,
+    by which a name-only mention finds its domain company: ingest.companies)."""
     if not company:
         return None
     domain = normalize_domain(company["domain"]) if company.get("domain") else None
     name = company.get("name")
-    if domain:
-        return {"key": f"domain:{domain}", "domain": domain, "name": name}
     folded = company_key(name) if name else ""
-    return {"key": f"name:{folded}", "domain": None, "name": name} if folded else None
+    if domain:
+        named = folded or None
+        return {"key": f"domain:{domain}", "domain": domain, "name": name, "name_key": named}
+    if not folded:
+        return None
+    return {"key": f"{NAME_KEY_PREFIX}{folded}", "domain": None, "name": name, "name_key": folded}
 
 
 def department_row(name: str | None) -> Row | None:

@@ -228,6 +228,80 @@ def test_replay_changes_nothing_and_an_update_relinks_without_doubling(
     assert links(graph, unique_id) == linked
 
 
+def company_records(uid: str, *, domains: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A deal naming the company by name alone, and job changes naming it with a domain."""
+    name = f"Zeta {surname(uid)} GmbH"
+    deal = record(
+        "deal",
+        "crm",
+        f"{uid}-d1",
+        deal_id=f"{uid}-D1",
+        people=[ref(uid, "ann")],
+        company={"name": f"ZETA {surname(uid)}"},
+        stage="won",
+        at=AT,
+    )
+    jobs = [
+        record(
+            "job_change",
+            "linkedin",
+            f"{uid}-j{i}",
+            person=ref(uid, "ann"),
+            new_company={"name": name, "domain": domain},
+            new_title="CTO",
+            at=AT,
+        )
+        for i, domain in enumerate(domains)
+    ]
+    return [contact(uid, "crm", "ann", email(uid, "ann")), deal, *jobs]  # fmt: skip
+
+
+def companies_of(graph: GraphClient, uid: str) -> dict[str, list[str]]:
+    """Company key -> sorted types of this test's relationships that reach it."""
+    rows = graph.run_text(
+        "MATCH ()-[x]->(c:Company) WHERE x.source_id STARTS WITH $uid "
+        "RETURN c.key AS key, collect(type(x)) AS types",
+        uid=uid,
+    )
+    return {row["key"]: sorted(row["types"]) for row in rows}
+
+
+@pytest.mark.parametrize("name_first", [True, False], ids=["name-first", "domain-first"])
+def test_company_named_alone_is_its_domain_company_in_either_order(
+    graph: GraphClient, config: ResolverConfig, unique_id: str, name_first: bool
+) -> None:
+    uid = unique_id
+    ann, deal, job = company_records(uid, domains=(f"zeta-{uid}.example",))
+    batches = [[ann, deal], [job]] if name_first else [[ann, job], [deal]]
+    for batch in batches:
+        ingest(graph, config, *batch)
+    assert companies_of(graph, uid) == {f"domain:zeta-{uid}.example": ["FOR_COMPANY", "WORKS_AT"]}
+    folded = company_key(f"Zeta {surname(uid)}")
+    (row,) = graph.run_text(
+        "MATCH (c:Company {key: $key}) "
+        "RETURN c.name_key AS name_key, COUNT { (:Company {key: $gone}) } AS left",
+        key=f"domain:zeta-{uid}.example", gone=f"name:{folded}",
+    )  # fmt: skip
+    assert (row["name_key"], row["left"]) == (folded, 0)
+    # The moved relationship is still the record's: an update relinks it, not doubles it.
+    ingest(graph, config, deal | {"observed_at": "2025-04-01T10:00:00Z", "stage": "lost"})
+    assert companies_of(graph, uid) == {f"domain:zeta-{uid}.example": ["FOR_COMPANY", "WORKS_AT"]}
+
+
+def test_company_name_two_domains_share_keeps_its_own_node(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    uid = unique_id
+    one, two = f"zeta-{uid}.example", f"zeta-{uid}.test"
+    ann, deal, *jobs = company_records(uid, domains=(one, two))
+    ingest(graph, config, ann, *jobs)
+    ingest(graph, config, deal)
+    name_key = f"name:{company_key(f'Zeta {surname(uid)}')}"
+    assert companies_of(graph, uid) == {
+        f"domain:{one}": ["WORKS_AT"], f"domain:{two}": ["WORKS_AT"], name_key: ["FOR_COMPANY"],
+    }  # fmt: skip
+
+
 def test_referral_before_referee_contact_is_linked_when_the_contact_arrives(
     graph: GraphClient, config: ResolverConfig, unique_id: str
 ) -> None:

@@ -78,7 +78,12 @@ def test_conversation_row_names_parent_case_mentions() -> None:
     assert row["mentioned"] == ["p-2"]
     assert [p["sku"] for p in row["products"]] == ["BW-HUB-PRO"]
     assert row["companies"] == [
-        {"key": "domain:brightwell.example", "domain": "brightwell.example", "name": "Brightwell"}
+        {
+            "key": "domain:brightwell.example",
+            "domain": "brightwell.example",
+            "name": "Brightwell",
+            "name_key": "brightwell",
+        }
     ]
 
 
@@ -165,8 +170,16 @@ def test_company_without_domain_is_keyed_by_folded_name() -> None:
         "key": "name:acme",
         "domain": None,
         "name": "Acme GmbH",
+        "name_key": "acme",
     }
-    assert company_row({"domain": "https://www.ACME.com/"})["key"] == "domain:acme.com"  # type: ignore[index]
+    assert company_row({"domain": "https://www.ACME.com/"}) == {
+        "key": "domain:acme.com",
+        "domain": "acme.com",
+        "name": None,
+        "name_key": None,
+    }
+    # A domain company keeps the folded name it came with, for name-only mentions.
+    assert company_row({"name": "ACME Inc.", "domain": "acme.com"})["name_key"] == "acme"  # type: ignore[index]
     assert company_row(None) is None
 
 

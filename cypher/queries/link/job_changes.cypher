@@ -1,14 +1,15 @@
 // Materialises job changes: (person)-[:WORKS_AT {title, since, current: true}]->(new
 // company) and, when the old employer is known, (person)-[:WORKS_AT {title, until,
 // current: false}]->(old company). Companies are keyed by domain, else by folded name.
-// params: $rows :: LIST<MAP> each {source, source_id, observed_at, person, jobs: LIST<MAP {company: MAP {key, domain, name}, title, since, until, current}>}
+// params: $rows :: LIST<MAP> each {source, source_id, observed_at, person, jobs: LIST<MAP {company: MAP {key, domain, name, name_key}, title, since, until, current}>}
 // returns: changes :: INTEGER
 UNWIND $rows AS row
 CALL (row) {
   UNWIND row.jobs AS job
   MERGE (co:Company {key: job.company.key})
   SET co.domain = coalesce(co.domain, job.company.domain),
-      co.name = coalesce(co.name, job.company.name)
+      co.name = coalesce(co.name, job.company.name),
+      co.name_key = coalesce(co.name_key, job.company.name_key)
   WITH co, job
   MATCH (p:Person {id: row.person})
   CREATE (p)-[x:WORKS_AT]->(co)

@@ -1,0 +1,37 @@
+// Folds a name-only company into the domain company that now bears its name, when that is
+// the only domain company of the name: its relationships (FOR_COMPANY, MENTIONS,
+// WORKS_AT, the only ones a Company has) move over, properties and all, and it is
+// deleted. The name-only node is write-locked before its relationships are read, so a
+// chunk linking to it concurrently commits first (and its relationship moves too).
+// params: $keys :: LIST<STRING> (keys of domain companies)
+// returns: folded :: INTEGER
+UNWIND $keys AS key
+MATCH (d:Company {key: key})
+USING INDEX SEEK d:Company(key)
+WHERE d.domain IS NOT NULL AND d.name_key IS NOT NULL
+  AND COUNT { (o:Company {name_key: d.name_key}) WHERE o.domain IS NOT NULL } = 1
+MATCH (n:Company {key: 'name:' + d.name_key})
+WITH DISTINCT d, n
+SET n.folding = true
+WITH d, n
+CALL (d, n) {
+  MATCH (x)-[r:FOR_COMPANY]->(n)
+  CREATE (x)-[m:FOR_COMPANY]->(d)
+  SET m = properties(r)
+  DELETE r
+}
+CALL (d, n) {
+  MATCH (x)-[r:MENTIONS]->(n)
+  CREATE (x)-[m:MENTIONS]->(d)
+  SET m = properties(r)
+  DELETE r
+}
+CALL (d, n) {
+  MATCH (x)-[r:WORKS_AT]->(n)
+  CREATE (x)-[m:WORKS_AT]->(d)
+  SET m = properties(r)
+  DELETE r
+}
+SET d.name = coalesce(d.name, n.name)
+DELETE n
+RETURN count(*) AS folded
