@@ -7,11 +7,13 @@ with (`name_key`), so:
 * a mention by name alone links to the domain company of that name, when exactly one is
   known (`resolve_names`, before the link queries write);
 * a name-only company made before its domain company was known is folded into it once it
-  is, its relationships moved over (`fold_names`, after they write).
+  is, its relationships moved over (`settle_names`, after they write).
 
-Both orders of arrival end in the same graph. A name that two domains share ("Acme" for
-acme.com and acme.de) is ambiguous and keeps its name-only company. Model and limits:
-docs/graph-model.md, "Companies".
+Relationships that reached a domain company by name are marked `via_name`. A name that
+two domains share ("Acme" for acme.com and acme.de) is ambiguous: once the second domain
+company appears, what reached either by name moves back to the name-only company
+(`settle_names`), and nothing reaches them by that name again. Every order of arrival
+ends in the same graph. Model and limits: docs/graph-model.md, "Companies".
 """
 
 from __future__ import annotations
@@ -47,15 +49,19 @@ def resolve_names(tx: GraphTx, rows_by_query: Mapping[str, Sequence[Row]]) -> in
     for company in by_name:
         key = found.get(company["name_key"])
         if key is not None:
-            company["key"] = key
+            company["key"], company["via_name"] = key, company["name_key"]
             pointed += 1
     return pointed
 
 
-def fold_names(tx: GraphTx, rows_by_query: Mapping[str, Sequence[Row]]) -> int:
-    """Fold name-only companies into the domain companies of the batch that bear their
-    name; returns how many were folded."""
+def settle_names(tx: GraphTx, rows_by_query: Mapping[str, Sequence[Row]]) -> tuple[int, int]:
+    """After the batch's links are written: fold name-only companies into the batch's
+    domain companies that bear their name, or, where a name has turned out to be shared
+    by two domains, move what reached them by name back to a name-only company. Returns
+    (companies folded, relationships moved back)."""
     keys = sorted({c["key"] for c in company_rows(rows_by_query) if c["domain"] and c["name_key"]})
     if not keys:
-        return 0
-    return int(tx.run("link/fold_company_names", keys=keys)[0]["folded"])
+        return 0, 0
+    unfolded = int(tx.run("link/unfold_company_names", keys=keys)[0]["unfolded"])
+    folded = int(tx.run("link/fold_company_names", keys=keys)[0]["folded"])
+    return folded, unfolded

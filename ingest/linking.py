@@ -140,7 +140,7 @@ def _write(tx: GraphTx, batch: LinkBatch) -> None:
     companies.resolve_names(tx, batch.rows)
     for query, rows in sorted(batch.rows.items()):
         tx.run(query, rows=rows)
-    companies.fold_names(tx, batch.rows)
+    companies.settle_names(tx, batch.rows)
 
 
 def refresh_consent(tx: GraphTx, person_ids: Sequence[str]) -> None:

@@ -288,18 +288,32 @@ def test_company_named_alone_is_its_domain_company_in_either_order(
     assert companies_of(graph, uid) == {f"domain:zeta-{uid}.example": ["FOR_COMPANY", "WORKS_AT"]}
 
 
-def test_company_name_two_domains_share_keeps_its_own_node(
-    graph: GraphClient, config: ResolverConfig, unique_id: str
+ARRIVALS = {
+    "domains-first": ["ann", "job0", "job1", "deal"],
+    "name-between": ["ann", "job0", "deal", "job1"],
+    "name-first": ["ann", "deal", "job0", "job1"],
+}
+
+
+@pytest.mark.parametrize("order", sorted(ARRIVALS))
+def test_company_name_two_domains_share_keeps_its_own_node_in_every_order(
+    graph: GraphClient, config: ResolverConfig, unique_id: str, order: str
 ) -> None:
     uid = unique_id
     one, two = f"zeta-{uid}.example", f"zeta-{uid}.test"
-    ann, deal, *jobs = company_records(uid, domains=(one, two))
-    ingest(graph, config, ann, *jobs)
-    ingest(graph, config, deal)
+    ann, deal, job0, job1 = company_records(uid, domains=(one, two))
+    by_name = {"ann": ann, "deal": deal, "job0": job0, "job1": job1}
+    for name in ARRIVALS[order]:  # one chunk each
+        ingest(graph, config, by_name[name])
     name_key = f"name:{company_key(f'Zeta {surname(uid)}')}"
     assert companies_of(graph, uid) == {
         f"domain:{one}": ["WORKS_AT"], f"domain:{two}": ["WORKS_AT"], name_key: ["FOR_COMPANY"],
     }  # fmt: skip
+    (row,) = graph.run_text(
+        "MATCH ()-[x:FOR_COMPANY {source_id: $deal}]->() RETURN x.via_name AS via",
+        deal=f"{uid}-d1",
+    )
+    assert row["via"] is None
 
 
 def test_referral_before_referee_contact_is_linked_when_the_contact_arrives(

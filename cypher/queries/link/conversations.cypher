@@ -2,7 +2,7 @@
 // author, REPLIED_TO the conversation it answers (a bare node until that one arrives),
 // MENTIONS of persons, products and companies, PART_OF its support case and HANDLED_BY
 // its department. A changed text drops the embedding, so it is computed again.
-// params: $rows :: LIST<MAP> each {source, source_id, observed_at, id, channel, platform, text, subject, at, thread_id, direction, url, language, author, parent, case, department: MAP {key, name} or null, mentioned: LIST<STRING>, products: LIST<MAP {sku, name}>, companies: LIST<MAP {key, domain, name, name_key}>}
+// params: $rows :: LIST<MAP> each {source, source_id, observed_at, id, channel, platform, text, subject, at, thread_id, direction, url, language, author, parent, case, department: MAP {key, name} or null, mentioned: LIST<STRING>, products: LIST<MAP {sku, name}>, companies: LIST<MAP {key, domain, name, name_key, via_name}>}
 // returns: conversations :: INTEGER
 UNWIND $rows AS row
 MERGE (c:Conversation {id: row.id})
@@ -43,7 +43,7 @@ CALL (c, row, src) {
   SET co.domain = coalesce(co.domain, company.domain), co.name = coalesce(co.name, company.name),
       co.name_key = coalesce(co.name_key, company.name_key)
   CREATE (c)-[x:MENTIONS]->(co)
-  SET x = src
+  SET x = src, x.via_name = company.via_name
 }
 CALL (c, row, src) {
   UNWIND [id IN [row.case] WHERE id IS NOT NULL] AS case_id

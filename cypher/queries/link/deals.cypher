@@ -2,7 +2,7 @@
 // the most recently observed record; (contact)-[:PARTICIPATES_IN]->(deal),
 // (owner)-[:OWNS_DEAL]->(deal), (deal)-[:FOR_COMPANY]->(:Company),
 // (deal)-[:INCLUDES]->(:Product).
-// params: $rows :: LIST<MAP> each {source, source_id, observed_at, id, deal_id, name, stage, amount, currency, at, participants: LIST<STRING>, owner, company: MAP {key, domain, name, name_key} or null, products: LIST<MAP {sku, name}>}
+// params: $rows :: LIST<MAP> each {source, source_id, observed_at, id, deal_id, name, stage, amount, currency, at, participants: LIST<STRING>, owner, company: MAP {key, domain, name, name_key, via_name} or null, products: LIST<MAP {sku, name}>}
 // returns: deals :: INTEGER
 UNWIND $rows AS row
 MERGE (d:Deal {id: row.id})
@@ -31,7 +31,7 @@ CALL (d, row, src) {
   SET co.domain = coalesce(co.domain, company.domain), co.name = coalesce(co.name, company.name),
       co.name_key = coalesce(co.name_key, company.name_key)
   CREATE (d)-[x:FOR_COMPANY]->(co)
-  SET x = src
+  SET x = src, x.via_name = company.via_name
 }
 CALL (d, row, src) {
   UNWIND row.products AS product

@@ -1,8 +1,10 @@
 // Folds a name-only company into the domain company that now bears its name, when that is
 // the only domain company of the name: its relationships (FOR_COMPANY, MENTIONS,
 // WORKS_AT, the only ones a Company has) move over, properties and all, and it is
-// deleted. The name-only node is write-locked before its relationships are read, so a
-// chunk linking to it concurrently commits first (and its relationship moves too).
+// deleted. Moved relationships are marked `via_name`, so they can move back should a second
+// domain company of the name appear (link/unfold_company_names). The name-only node is
+// write-locked before its relationships are read, so a chunk linking to it concurrently
+// commits first (and its relationship moves too).
 // params: $keys :: LIST<STRING> (keys of domain companies)
 // returns: folded :: INTEGER
 UNWIND $keys AS key
@@ -17,19 +19,19 @@ WITH d, n
 CALL (d, n) {
   MATCH (x)-[r:FOR_COMPANY]->(n)
   CREATE (x)-[m:FOR_COMPANY]->(d)
-  SET m = properties(r)
+  SET m = properties(r), m.via_name = d.name_key
   DELETE r
 }
 CALL (d, n) {
   MATCH (x)-[r:MENTIONS]->(n)
   CREATE (x)-[m:MENTIONS]->(d)
-  SET m = properties(r)
+  SET m = properties(r), m.via_name = d.name_key
   DELETE r
 }
 CALL (d, n) {
   MATCH (x)-[r:WORKS_AT]->(n)
   CREATE (x)-[m:WORKS_AT]->(d)
-  SET m = properties(r)
+  SET m = properties(r), m.via_name = d.name_key
   DELETE r
 }
 SET d.name = coalesce(d.name, n.name)

@@ -1,7 +1,7 @@
 // Materialises job changes: (person)-[:WORKS_AT {title, since, current: true}]->(new
 // company) and, when the old employer is known, (person)-[:WORKS_AT {title, until,
 // current: false}]->(old company). Companies are keyed by domain, else by folded name.
-// params: $rows :: LIST<MAP> each {source, source_id, observed_at, person, jobs: LIST<MAP {company: MAP {key, domain, name, name_key}, title, since, until, current}>}
+// params: $rows :: LIST<MAP> each {source, source_id, observed_at, person, jobs: LIST<MAP {company: MAP {key, domain, name, name_key, via_name}, title, since, until, current}>}
 // returns: changes :: INTEGER
 UNWIND $rows AS row
 CALL (row) {
@@ -14,6 +14,7 @@ CALL (row) {
   MATCH (p:Person {id: row.person})
   CREATE (p)-[x:WORKS_AT]->(co)
   SET x.source = row.source, x.source_id = row.source_id, x.title = job.title,
-      x.since = datetime(job.since), x.until = datetime(job.until), x.current = job.current
+      x.since = datetime(job.since), x.until = datetime(job.until), x.current = job.current,
+      x.via_name = job.company.via_name
 }
 RETURN count(row) AS changes
