@@ -1,6 +1,7 @@
 """Dead-lettered ingest messages: list them, send them back to the live queue, or drop them.
 
-dramatiq's Redis broker moves a message whose retries are exhausted to a dead-letter queue
+On RabbitMQ: ingest/dead_letters_rabbitmq.py (these functions hand over to it). dramatiq's
+Redis broker moves a message whose retries are exhausted to a dead-letter queue
 (`dramatiq/brokers/redis/dispatch.lua`, command `nack`):
 
 * `<namespace>:<queue>.XQ` sorted set: Redis message id -> when it was dead-lettered (ms);
@@ -22,12 +23,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from dramatiq import Message
+from dramatiq import Broker, Message
+from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.common import q_name, xq_name
 
 from graph_service.errors import GraphServiceError
-from graph_service.settings import BrokerKind, Settings
 from ingest.actors import INGEST_QUEUE
 
 # Message options that belong to one delivery and must not follow a redriven message.
@@ -36,16 +37,6 @@ DELIVERY_OPTIONS = ("redis_message_id", "retries", "traceback", "eta", "requeue_
 
 class DeadLetterError(GraphServiceError):
     """A dead-letter operation cannot be done as asked (unknown id)."""
-
-
-def require_redis_broker(settings: Settings) -> None:
-    """Raise DeadLetterError unless GRAPH_BROKER is redis: this layout is the Redis broker's."""
-    if settings.broker is not BrokerKind.REDIS:
-        raise DeadLetterError(
-            f"dead-letters supports the Redis broker only, and GRAPH_BROKER is "
-            f"{settings.broker.value}; with RabbitMQ, dead-lettered ingest messages are in the "
-            f"queue {xq_name(INGEST_QUEUE)!r} (see docs/brokers.md)"
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,16 +77,21 @@ def failure_reason(traceback: str) -> str:
 
 def dead_letter_from(redis_id: str, data: bytes, dead_at_ms: float) -> DeadLetter:
     """A dead letter from its Redis id, encoded message and dead-letter time."""
-    message = Message.decode(data)
+    dead_at = datetime.fromtimestamp(dead_at_ms / 1000, UTC)
+    return letter_from_message(redis_id, Message.decode(data), dead_at)
+
+
+def letter_from_message(letter_id: str, message: Message[Any], dead_at: datetime) -> DeadLetter:
+    """A dead letter from its broker id, decoded message and dead-letter time."""
     trace = str(message.options.get("traceback", ""))
     return DeadLetter(
-        id=redis_id,
+        id=letter_id,
         message_id=message.message_id,
         actor=message.actor_name,
         queue=q_name(message.queue_name),
         args=list(message.args),
         retries=int(message.options.get("retries", 0)),
-        dead_at=datetime.fromtimestamp(dead_at_ms / 1000, UTC),
+        dead_at=dead_at,
         reason=failure_reason(trace),
         traceback=trace,
         redrives=int(message.options.get("redrives", 0)),
@@ -109,9 +105,25 @@ def _keys(broker: RedisBroker, queue: str) -> tuple[str, str]:
 
 
 def list_dead_letters(
-    broker: RedisBroker, *, queue: str = INGEST_QUEUE, limit: int | None = None
+    broker: Broker, *, queue: str = INGEST_QUEUE, limit: int | None = None
 ) -> list[DeadLetter]:
     """Dead letters of `queue`, oldest first."""
+    if isinstance(broker, RabbitmqBroker):
+        from ingest import dead_letters_rabbitmq
+
+        return dead_letters_rabbitmq.list_dead_letters(broker, queue=queue, limit=limit)
+    return _redis_dead_letters(_redis(broker), queue=queue, limit=limit)
+
+
+def _redis(broker: Broker) -> RedisBroker:
+    if not isinstance(broker, RedisBroker):
+        raise DeadLetterError(f"dead letters of a {type(broker).__name__} cannot be read")
+    return broker
+
+
+def _redis_dead_letters(
+    broker: RedisBroker, *, queue: str, limit: int | None = None
+) -> list[DeadLetter]:
     xq, msgs = _keys(broker, queue)
     entries = broker.client.zrange(xq, 0, -1 if limit is None else limit - 1, withscores=True)
     if not entries:
@@ -127,7 +139,7 @@ def list_dead_letters(
 
 def _select(broker: RedisBroker, queue: str, ids: Iterable[str] | None) -> list[DeadLetter]:
     """The dead letters named by Redis id or message id (None: all); unknown ids fail."""
-    letters = list_dead_letters(broker, queue=queue)
+    letters = _redis_dead_letters(broker, queue=queue)
     if ids is None:
         return letters
     wanted = set(ids)
@@ -139,13 +151,18 @@ def _select(broker: RedisBroker, queue: str, ids: Iterable[str] | None) -> list[
 
 
 def redrive_dead_letters(
-    broker: RedisBroker, ids: Iterable[str] | None, *, queue: str = INGEST_QUEUE
+    broker: Broker, ids: Iterable[str] | None, *, queue: str = INGEST_QUEUE
 ) -> list[DeadLetter]:
     """Put dead letters (None: all) back on the live queue with fresh retries; returns them.
 
     Each message is enqueued before its dead letter is deleted: a crash in between leaves
     it in both places, and the actor is idempotent, so nothing is lost or doubled.
     """
+    if isinstance(broker, RabbitmqBroker):
+        from ingest import dead_letters_rabbitmq
+
+        return dead_letters_rabbitmq.redrive_dead_letters(broker, ids, queue=queue)
+    broker = _redis(broker)
     letters = _select(broker, queue, ids)
     xq, msgs = _keys(broker, queue)
     for letter in letters:
@@ -177,9 +194,14 @@ def fresh_message(message: Message[Any]) -> Message[Any]:
 
 
 def purge_dead_letters(
-    broker: RedisBroker, ids: Iterable[str] | None, *, queue: str = INGEST_QUEUE
+    broker: Broker, ids: Iterable[str] | None, *, queue: str = INGEST_QUEUE
 ) -> int:
     """Delete dead letters (None: all) for good; returns how many."""
+    if isinstance(broker, RabbitmqBroker):
+        from ingest import dead_letters_rabbitmq
+
+        return dead_letters_rabbitmq.purge_dead_letters(broker, ids, queue=queue)
+    broker = _redis(broker)
     letters = _select(broker, queue, ids)
     if not letters:
         return 0

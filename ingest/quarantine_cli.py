@@ -154,7 +154,6 @@ def dead_letters_group() -> None:
 def _broker(ctx: click.Context) -> Any:
     from ingest.broker import create_broker
 
-    dead_letters.require_redis_broker(settings_from(ctx))
     return create_broker(settings_from(ctx))
 
 
@@ -164,7 +163,8 @@ def _broker(ctx: click.Context) -> Any:
 @click.pass_context
 @clear_errors
 def dead_list_command(ctx: click.Context, limit: int | None, output: str) -> None:
-    """Dead-lettered messages, oldest first, with the reason of their last failure."""
+    """Dead-lettered messages, oldest first, with the reason of their last failure
+    (id: the Redis broker's message key; on RabbitMQ, the message id)."""
     for letter in dead_letters.list_dead_letters(_broker(ctx), limit=limit):
         if output == "jsonl":
             click.echo(json.dumps(letter.to_dict()))

@@ -9,6 +9,7 @@ change nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dramatiq import Message
+from dramatiq.common import xq_name
 from pydantic import SecretStr
 from redis import Redis
 from starlette.testclient import TestClient
@@ -201,3 +204,53 @@ def test_readyz_checks_rabbitmq_when_it_is_the_broker(
     down = readyz(f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F")  # nothing listens there
     assert down.status_code == 503
     assert down.json()["down"] == ["rabbitmq"]
+
+
+def dead_letter(chunk_id: str) -> Message[Any]:
+    """An ingest message as dramatiq dead-letters it: retries spent, last failure kept."""
+    trace = 'Traceback (most recent call last):\n  File "x.py", line 1\nRuntimeError: boom\n'
+    return Message(
+        queue_name=INGEST_QUEUE,
+        actor_name="ingest_chunk",
+        args=(chunk_id,),
+        kwargs={},
+        options={"retries": 3, "traceback": trace},
+    )
+
+
+def test_dead_letters_cli_lists_redrives_and_purges_on_rabbitmq(rabbitmq: Settings) -> None:
+    settings = load_settings(broker="rabbitmq", rabbitmq_url=local_url(rabbitmq))
+    broker = GraphRabbitmqBroker(
+        url=local_url(rabbitmq), dead_message_ttl=settings.broker_dead_message_ttl_ms
+    )
+    letters = [dead_letter(f"missing-{i}") for i in range(3)]
+    try:
+        assert broker.get_queue_message_counts(INGEST_QUEUE) == (0, 0, 0)  # declares them
+        for letter in letters:
+            broker.channel.basic_publish(
+                exchange="", routing_key=xq_name(INGEST_QUEUE), body=letter.encode()
+            )
+        listed = cli(rabbitmq, "dead-letters", "list", "--format", "jsonl")
+        assert listed.returncode == 0, listed.stderr
+        rows = [json.loads(line) for line in listed.stdout.splitlines()]
+        assert [r["args"] for r in rows] == [[f"missing-{i}"] for i in range(3)]
+        assert {(r["reason"], r["retries"]) for r in rows} == {("RuntimeError: boom", 3)}
+        assert queue_counts(rabbitmq) == (0, 0, 3)  # listing put them all back
+
+        redrive = cli(rabbitmq, "dead-letters", "redrive", letters[1].message_id)
+        assert redrive.returncode == 0 and "redriven 1 messages" in redrive.stdout
+        assert queue_counts(rabbitmq) == (1, 0, 2)
+        unknown = cli(rabbitmq, "dead-letters", "purge", "no-such-message")
+        assert unknown.returncode == 2 and "no-such-message" in unknown.stderr
+        assert queue_counts(rabbitmq) == (1, 0, 2)  # nothing taken by the failed purge
+        purge = cli(rabbitmq, "dead-letters", "purge", "--all", "--yes")
+        assert purge.returncode == 0 and "purged 2 messages" in purge.stdout
+        assert queue_counts(rabbitmq) == (1, 0, 0)
+
+        method, _, body = broker.channel.basic_get(queue=INGEST_QUEUE, auto_ack=False)
+        redriven = Message.decode(body)
+        broker.channel.basic_ack(method.delivery_tag)  # leave the node's queues empty
+        assert (redriven.message_id, redriven.args) == (letters[1].message_id, ("missing-1",))
+        assert redriven.options["redrives"] == 1 and "retries" not in redriven.options
+    finally:
+        broker.close()

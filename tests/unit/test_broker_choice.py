@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -120,13 +121,17 @@ def test_rabbitmq_url_is_secret_and_read_from_the_environment(
     assert "hunter2" not in repr(settings)
 
 
-def test_dead_letters_cli_says_redis_only_without_traceback(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path, broker="rabbitmq")
-    result = CliRunner().invoke(quarantine_cli.dead_letters_group, ["list"], obj=settings)
-    assert result.exit_code == 2
-    assert "supports the Redis broker only" in result.output
-    assert "GRAPH_BROKER" in result.output and "ingest.XQ" in result.output
-    assert "Traceback" not in result.output
+def test_dead_letters_cli_on_unreachable_rabbitmq_names_the_setting(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a local port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"amqp://guest:guest@127.0.0.1:{port}/%2F?connection_attempts=1&retry_delay=0"
+    settings = settings_for(tmp_path, broker="rabbitmq", rabbitmq_url=url)
+    for command in (["list"], ["redrive", "--all"], ["purge", "--all", "--yes"]):
+        result = CliRunner().invoke(quarantine_cli.dead_letters_group, command, obj=settings)
+        assert result.exit_code == 2, command
+        assert "GRAPH_RABBITMQ_URL" in result.output and "cannot be reached" in result.output
+        assert "Traceback" not in result.output
 
 
 def test_conf_listens_on_loopback_port_with_a_consumer_timeout(tmp_path: Path) -> None:
