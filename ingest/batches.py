@@ -212,25 +212,30 @@ def finish_chunk(
 ) -> bool:
     """Record a chunk's outcome and drop it atomically; False if another delivery did it first."""
     key = chunk_key(chunk_id)
-    with redis.pipeline(transaction=True) as pipe:
-        try:
-            pipe.watch(key)
-            if not pipe.exists(key):
-                return False
-            pipe.multi()
-            for outcome, count in counts.items():
-                pipe.hincrby(run_key(run_id), outcome, count)
-            pipe.hincrby(run_key(run_id), "done_chunks", 1)
-            if rejects:
-                pipe.hset(quarantine_key(), mapping=dict(rejects))
-                index_rejects(pipe, run_id, rejects)
-            pipe.delete(key)
-            pipe.zrem(parked_key(), chunk_id)
-            pipe.hdel(resends_key(), chunk_id)
-            pipe.execute()
-        except WatchError:
-            return False
-    return True
+    while True:
+        with redis.pipeline(transaction=True) as pipe:
+            try:
+                pipe.watch(key)
+                if not pipe.exists(key):
+                    return False
+                pipe.multi()
+                for outcome, count in counts.items():
+                    pipe.hincrby(run_key(run_id), outcome, count)
+                pipe.hincrby(run_key(run_id), "done_chunks", 1)
+                if rejects:
+                    pipe.hset(quarantine_key(), mapping=dict(rejects))
+                    index_rejects(pipe, run_id, rejects)
+                pipe.delete(key)
+                pipe.zrem(parked_key(), chunk_id)
+                pipe.hdel(resends_key(), chunk_id)
+                pipe.execute()
+                return True
+            except WatchError:
+                # Not proof that another delivery finished the chunk: redis-py also raises
+                # WatchError when the connection drops between WATCH and EXEC (a Redis
+                # restart). Look again; returning False here acked the message of a chunk
+                # nobody had finished, and the chunk stayed parked.
+                continue
 
 
 def run_progress(redis: Redis[bytes], run_id: str) -> dict[str, int]:

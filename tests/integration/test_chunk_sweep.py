@@ -7,14 +7,18 @@ from collections.abc import Iterator
 
 import pytest
 from redis import Redis
+from redis.client import Pipeline
 
+from graph_service.settings import Settings
 from ingest.batches import (
     RawLine,
+    chunk_key,
     finish_chunk,
     new_run,
     parked_key,
     resend_stale_chunks,
     resends_key,
+    run_key,
     store_chunk,
     sweep_lock_key,
 )
@@ -101,3 +105,40 @@ def test_one_worker_sweeps_at_a_time(redis: Redis, unique_id: str) -> None:
     assert resend_stale_chunks(redis, sent.append, older_than_s=OLDER_THAN, max_resends=2)
     second = resend_stale_chunks(redis, sent.append, older_than_s=OLDER_THAN, max_resends=2)
     assert second is None and sent == [chunk_id]
+
+
+def test_a_connection_lost_between_watch_and_exec_still_finishes_the_chunk(
+    redis: Redis, settings: Settings, unique_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """redis-py reports a connection dropped while watching as WatchError; that is not
+    another delivery finishing the chunk, so the chunk must not be left parked."""
+    run_id, chunk_id = park(redis, unique_id)
+    killer: Redis = Redis.from_url(settings.redis_url)
+    open_pipeline = redis.pipeline
+    kills: list[int] = []
+
+    def pipeline_losing_its_first_connection(*args: object, **kwargs: object) -> Pipeline:
+        pipe = open_pipeline(*args, **kwargs)  # type: ignore[arg-type]
+        if not kills:
+            start_transaction = pipe.multi
+
+            def multi() -> None:
+                kills.append(killer.client_kill_filter(_id=pipe.client_id()))
+                start_transaction()
+
+            monkeypatch.setattr(pipe, "multi", multi)
+        return pipe
+
+    monkeypatch.setattr(redis, "pipeline", pipeline_losing_its_first_connection)
+    try:
+        finished = finish_chunk(
+            redis, run_id=run_id, chunk_id=chunk_id, counts={"accepted": 1}, rejects={}
+        )
+    finally:
+        killer.close()
+    assert kills == [1]
+    assert finished
+    assert not redis.exists(chunk_key(chunk_id))
+    assert redis.zscore(parked_key(), chunk_id) is None
+    assert redis.hget(run_key(run_id), "done_chunks") == b"1"
+    assert redis.hget(run_key(run_id), "accepted") == b"1"
