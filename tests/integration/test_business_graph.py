@@ -5,11 +5,12 @@ derived relationships right. Every test uses its own ids, emails, SKUs and domai
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import pytest
 
-from graph_service.db import GraphClient
+from graph_service.db import GraphClient, GraphTx
 from graph_service.settings import Settings
 from identity.company import company_key
 from ingest import persons
@@ -314,6 +315,70 @@ def test_company_name_two_domains_share_keeps_its_own_node_in_every_order(
         deal=f"{uid}-d1",
     )
     assert row["via"] is None
+
+
+# Concurrent chunks: a mention by name alone ("deal") and the second domain company of that
+# name ("job1") in two threads, paused at the steps that raced: the mention's lookup
+# (link/company_domains) and the second company's move back (link/unfold_company_names).
+# "mention-first": the mention has looked the name up before the other chunk moves back;
+# "domain-first": the move back has run before the mention looks the name up. Each side
+# waits a few seconds for the other, then goes on: where locks serialise them it cannot.
+RACES = {
+    "mention-first": ("link/company_domains", "link/unfold_company_names"),
+    "domain-first": ("link/unfold_company_names", "link/company_domains"),
+}
+PAUSE_S = 4.0
+
+
+@pytest.mark.parametrize("race", sorted(RACES))
+def test_company_name_two_domains_share_under_concurrent_chunks(
+    graph: GraphClient,
+    config: ResolverConfig,
+    unique_id: str,
+    race: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    uid = unique_id
+    one, two = f"zeta-{uid}.example", f"zeta-{uid}.test"
+    ann, deal, job0, job1 = company_records(uid, domains=(one, two))
+    # Bob's deal: chunks about one person would be serialised by that person's locks.
+    bob = contact(uid, "crm", "bob", email(uid, "bob"))
+    deal = deal | {"people": [ref(uid, "bob")]}
+    ingest(graph, config, ann, bob, job0)
+    first, second = RACES[race]
+    first_done, second_done = threading.Event(), threading.Event()
+    run_query = GraphTx.run
+
+    def paced_run(tx: GraphTx, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
+        if query_name == second:
+            first_done.wait(30)
+        rows = run_query(tx, query_name, **params)
+        if query_name == first:
+            first_done.set()
+            second_done.wait(PAUSE_S)
+        elif query_name == second:
+            second_done.set()
+        return rows
+
+    monkeypatch.setattr(GraphTx, "run", paced_run)
+    errors: list[BaseException] = []
+
+    def chunk(record: dict[str, Any]) -> None:
+        try:
+            ingest(graph, config, record)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=chunk, args=(r,)) for r in (deal, job1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    name_key = f"name:{company_key(f'Zeta {surname(uid)}')}"
+    assert companies_of(graph, uid) == {
+        f"domain:{one}": ["WORKS_AT"], f"domain:{two}": ["WORKS_AT"], name_key: ["FOR_COMPANY"],
+    }  # fmt: skip
 
 
 def test_referral_before_referee_contact_is_linked_when_the_contact_arrives(
