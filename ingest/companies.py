@@ -13,7 +13,10 @@ Relationships that reached a domain company by name are marked `via_name`. A nam
 two domains share ("Acme" for acme.com and acme.de) is ambiguous: once the second domain
 company appears, what reached either by name moves back to the name-only company
 (`settle_names`), and nothing reaches them by that name again. Every order of arrival
-ends in the same graph. Model and limits: docs/graph-model.md, "Companies".
+ends in the same graph. Concurrent chunks are serialised where they would race: on the
+domain companies of a name looked up (`link/company_domains`), and on the name-only
+company of a name being settled (`link/lock_company_names`). Model and limits:
+docs/graph-model.md, "Companies".
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ def settle_names(tx: GraphTx, rows_by_query: Mapping[str, Sequence[Row]]) -> tup
     keys = sorted({c["key"] for c in company_rows(rows_by_query) if c["domain"] and c["name_key"]})
     if not keys:
         return 0, 0
+    tx.run("link/lock_company_names", keys=keys)
     unfolded = int(tx.run("link/unfold_company_names", keys=keys)[0]["unfolded"])
     folded = int(tx.run("link/fold_company_names", keys=keys)[0]["folded"])
     return folded, unfolded

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -317,20 +318,69 @@ def test_company_name_two_domains_share_keeps_its_own_node_in_every_order(
     assert row["via"] is None
 
 
-# Concurrent chunks: a mention by name alone ("deal") and the second domain company of that
-# name ("job1") in two threads, paused at the steps that raced: the mention's lookup
-# (link/company_domains) and the second company's move back (link/unfold_company_names).
-# "mention-first": the mention has looked the name up before the other chunk moves back;
-# "domain-first": the move back has run before the mention looks the name up. Each side
-# waits a few seconds for the other, then goes on: where locks serialise them it cannot.
-RACES = {
-    "mention-first": ("link/company_domains", "link/unfold_company_names"),
-    "domain-first": ("link/unfold_company_names", "link/company_domains"),
-}
+# Concurrent chunks, paused at the steps that race: chunk `first[0]` stops after its query
+# `first[1]` until chunk `second[0]` has run its query `second[1]` (which waits for that
+# pause), or PAUSE_S has passed: where locks serialise the two, the second waits for the
+# first's commit instead, and the pause runs out.
 PAUSE_S = 4.0
+Step = tuple[int, str]
 
 
-@pytest.mark.parametrize("race", sorted(RACES))
+def ingest_racing(
+    graph: GraphClient,
+    config: ResolverConfig,
+    monkeypatch: pytest.MonkeyPatch,
+    records: Sequence[dict[str, Any]],
+    *,
+    first: Step,
+    second: Step,
+) -> None:
+    """Ingest each record as its own chunk, all at once, with `first` paced before `second`."""
+    first_done, second_done = threading.Event(), threading.Event()
+    run_query = GraphTx.run
+
+    def paced_run(tx: GraphTx, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
+        step = (int(threading.current_thread().name.removeprefix("chunk")), query_name)
+        if step == second:
+            first_done.wait(30)
+        rows = run_query(tx, query_name, **params)
+        if step == first:
+            first_done.set()
+            second_done.wait(PAUSE_S)
+        elif step == second:
+            second_done.set()
+        return rows
+
+    monkeypatch.setattr(GraphTx, "run", paced_run)
+    errors: list[BaseException] = []
+
+    def chunk(record: dict[str, Any]) -> None:
+        try:
+            ingest(graph, config, record)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=chunk, args=(r,), name=f"chunk{i}") for i, r in enumerate(records)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    assert first_done.is_set()
+
+
+# A mention by name alone (the deal, chunk 0) and the second domain company of the name
+# (job1, chunk 1): "mention-first" has the mention look the name up before the other chunk
+# moves what reached the first domain company by name back; "domain-first" the reverse.
+MENTION_RACES = {
+    "mention-first": ((0, "link/company_domains"), (1, "link/unfold_company_names")),
+    "domain-first": ((1, "link/unfold_company_names"), (0, "link/company_domains")),
+}
+
+
+@pytest.mark.parametrize("race", sorted(MENTION_RACES))
 def test_company_name_two_domains_share_under_concurrent_chunks(
     graph: GraphClient,
     config: ResolverConfig,
@@ -345,36 +395,31 @@ def test_company_name_two_domains_share_under_concurrent_chunks(
     bob = contact(uid, "crm", "bob", email(uid, "bob"))
     deal = deal | {"people": [ref(uid, "bob")]}
     ingest(graph, config, ann, bob, job0)
-    first, second = RACES[race]
-    first_done, second_done = threading.Event(), threading.Event()
-    run_query = GraphTx.run
+    first, second = MENTION_RACES[race]
+    ingest_racing(graph, config, monkeypatch, [deal, job1], first=first, second=second)
+    name_key = f"name:{company_key(f'Zeta {surname(uid)}')}"
+    assert companies_of(graph, uid) == {
+        f"domain:{one}": ["WORKS_AT"], f"domain:{two}": ["WORKS_AT"], name_key: ["FOR_COMPANY"],
+    }  # fmt: skip
 
-    def paced_run(tx: GraphTx, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
-        if query_name == second:
-            first_done.wait(30)
-        rows = run_query(tx, query_name, **params)
-        if query_name == first:
-            first_done.set()
-            second_done.wait(PAUSE_S)
-        elif query_name == second:
-            second_done.set()
-        return rows
 
-    monkeypatch.setattr(GraphTx, "run", paced_run)
-    errors: list[BaseException] = []
-
-    def chunk(record: dict[str, Any]) -> None:
-        try:
-            ingest(graph, config, record)
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-
-    threads = [threading.Thread(target=chunk, args=(r,)) for r in (deal, job1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == []
+def test_two_domain_companies_of_a_name_at_once_leave_the_name_company_alone(
+    graph: GraphClient, config: ResolverConfig, unique_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deal made a name-only company; two chunks then create its two domain companies.
+    The first folds the name company into its domain company while the second, not seeing
+    that uncommitted company, settles the name as its own; both fold and neither moves back
+    unless the name's settling is serialised."""
+    uid = unique_id
+    one, two = f"zeta-{uid}.example", f"zeta-{uid}.test"
+    ann, deal, job0, job1 = company_records(uid, domains=(one, two))
+    bob = contact(uid, "crm", "bob", email(uid, "bob"))
+    job1 = job1 | {"person": ref(uid, "bob")}
+    ingest(graph, config, ann, bob, deal)
+    ingest_racing(
+        graph, config, monkeypatch, [job0, job1],
+        first=(0, "link/fold_company_names"), second=(1, "link/unfold_company_names"),
+    )  # fmt: skip
     name_key = f"name:{company_key(f'Zeta {surname(uid)}')}"
     assert companies_of(graph, uid) == {
         f"domain:{one}": ["WORKS_AT"], f"domain:{two}": ["WORKS_AT"], name_key: ["FOR_COMPANY"],
