@@ -82,8 +82,10 @@ def rabbitmq_connection_url(url: str) -> str:
 
 
 def create_broker(settings: Settings) -> dramatiq.Broker:
-    """The broker settings.broker names, with retry and time-limit middleware, set as the
-    global one."""
+    """The broker settings.broker names, with retry and time-limit middleware.
+
+    Not set as dramatiq's global broker: actors and the worker are given it, so two
+    brokers (a test's Redis and RabbitMQ) can live in one process."""
     middleware = broker_middleware(settings)
     broker: dramatiq.Broker
     if settings.broker is BrokerKind.RABBITMQ:
@@ -105,5 +107,4 @@ def create_broker(settings: Settings) -> dramatiq.Broker:
             maintenance_chance=settings.broker_maintenance_chance,
             dead_message_ttl=settings.broker_dead_message_ttl_ms,
         )
-    dramatiq.set_broker(broker)
     return broker

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import dramatiq
 import pytest
 from click.testing import CliRunner
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
@@ -42,6 +43,14 @@ def test_redis_is_the_default_broker(tmp_path: Path) -> None:
     assert settings.broker is BrokerKind.REDIS
     broker = create_broker(settings)
     assert isinstance(broker, RedisBroker)
+    broker.close()
+
+
+def test_creating_a_broker_leaves_dramatiqs_global_broker_alone(tmp_path: Path) -> None:
+    before = dramatiq.broker.global_broker
+    broker = create_broker(settings_for(tmp_path))
+    assert dramatiq.broker.global_broker is before
+    assert dramatiq.broker.global_broker is not broker
     broker.close()
 
 
