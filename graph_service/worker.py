@@ -30,7 +30,7 @@ from ingest.actors import (
     ingest_actor_options,
 )
 from ingest.batches import resend_stale_chunks
-from ingest.broker import create_broker
+from ingest.broker import create_broker, patient_redis
 from ingest.embeddings import Embedder, EmbedderConfig, load_conversation_embedder
 from ingest.resolution import ResolverConfig
 
@@ -63,7 +63,10 @@ def build_ingest(
         embedder = load_conversation_embedder(settings)
         semantic = load_semantic(settings, embedder)
         return IngestDeps(
-            redis=Redis.from_url(settings.redis_url),
+            # Patient: a chunk that meets a Redis restart finishes once Redis is back,
+            # instead of failing and being processed again (its records then counted as
+            # duplicates of themselves).
+            redis=patient_redis(settings.redis_url),
             graph=graph,
             resolver=ResolverConfig.from_settings(settings, semantic=semantic),
             embedder=embedder,

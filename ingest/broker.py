@@ -81,6 +81,13 @@ def rabbitmq_connection_url(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def patient_redis(url: str) -> Redis[bytes]:
+    """A Redis client whose commands wait out a Redis restart (REDIS_RETRIES, REDIS_BACKOFF)
+    instead of failing at once."""
+    client: Redis[bytes] = Redis.from_url(url, retry=Retry(REDIS_BACKOFF, REDIS_RETRIES))
+    return client
+
+
 def create_broker(settings: Settings) -> dramatiq.Broker:
     """The broker settings.broker names, with retry and time-limit middleware.
 
@@ -98,9 +105,8 @@ def create_broker(settings: Settings) -> dramatiq.Broker:
             dead_message_ttl=settings.broker_dead_message_ttl_ms,
         )
     else:
-        client = Redis.from_url(settings.redis_url, retry=Retry(REDIS_BACKOFF, REDIS_RETRIES))
         broker = RedisBroker(  # type: ignore[no-untyped-call]
-            client=client,
+            client=patient_redis(settings.redis_url),
             middleware=middleware,
             namespace="graph-service",
             heartbeat_timeout=settings.broker_heartbeat_timeout_ms,
