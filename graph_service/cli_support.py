@@ -9,6 +9,10 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import click
+from neo4j.exceptions import AuthError, ServiceUnavailable
+from redis.exceptions import AuthenticationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from graph_service.errors import GraphServiceError
 from graph_service.settings import Settings
@@ -24,10 +28,33 @@ def clear_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except GraphServiceError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
+            message = str(exc)
+        except (RedisConnectionError, RedisTimeoutError, AuthenticationError) as exc:
+            message = unreachable("Redis", "GRAPH_REDIS_URL", "redis", exc)
+        except ServiceUnavailable as exc:
+            message = unreachable("Neo4j", "GRAPH_NEO4J_URI", "neo4j", exc)
+        except AuthError as exc:
+            message = (
+                f"Neo4j refused the credentials (GRAPH_NEO4J_USER, GRAPH_NEO4J_PASSWORD): "
+                f"{_first_line(exc)}"
+            )
+        click.echo(f"error: {message}", err=True)
+        sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+def unreachable(service: str, setting: str, command: str, exc: BaseException) -> str:
+    """One line for a service a command could not reach: where it looked, why, what to do."""
+    return (
+        f"{service} cannot be reached ({setting}): {_first_line(exc)}; start it with "
+        f"`graph-service {command} start`, or point {setting} at a running one"
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    # neo4j's messages span lines (the address, then the reason); keep them on one.
+    return " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
 
 
 def settings_from(ctx: click.Context) -> Settings:
