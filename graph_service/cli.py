@@ -109,6 +109,7 @@ def ingest(
     from redis import Redis
 
     from graph_service.worker import build_ingest
+    from ingest.broker import patient_redis
     from ingest.formats import InputOptions, load_mapping, plan_inputs
     from ingest.submit import QueueProgress, RunProgress, submit_inputs, wait_for_run
 
@@ -129,9 +130,11 @@ def ingest(
         )
     click.echo(f"queued {lines} lines from {len(plan)} file(s) as run {run_id}")
     if wait:
+        # Queuing fails fast when Redis is away; waiting, possibly for a long run, rides
+        # out a Redis restart (the run goes on in the workers meanwhile).
         with RunProgress(lines, enabled=progress) as waiting:
             counts = wait_for_run(
-                redis,
+                patient_redis(settings.redis_url),
                 run_id,
                 timeout_s=settings.ingest_wait_timeout_s,
                 on_progress=waiting.on_progress,

@@ -57,6 +57,7 @@ class FaultServices:
     redis_settings: Settings
     neo4j_home: Path
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    waiters: list[subprocess.Popen[str]] = field(default_factory=list)
     _driver: Driver | None = None
 
     @classmethod
@@ -110,6 +111,9 @@ class FaultServices:
     def close(self) -> None:
         """Stop every worker, then Neo4j and Redis; each step runs even if one fails."""
         try:
+            for waiter in self.waiters:  # `ingest --wait` commands a failed test left
+                waiter.kill()
+                waiter.communicate()
             for process in self.workers:
                 self.stop_worker(process)
         finally:
@@ -234,6 +238,36 @@ class FaultServices:
         if done.returncode != 0:
             raise AssertionError(f"graph-service ingest --wait failed: {done.stderr}")
         line = next(x for x in done.stdout.splitlines() if x.startswith("done:"))
+        pairs = (item.split("=") for item in line.removeprefix("done:").split())
+        return {key: int(value) for key, value in pairs}
+
+    def submit_waiting(self, *paths: Path) -> tuple[str, subprocess.Popen[str]]:
+        """`graph-service ingest PATHS --wait` left running: the run id once it is queued,
+        and the process, whose `done:` line `waited_counts` reads when the run completes."""
+        argv = [sys.executable, "-m", "graph_service.cli", "ingest", *map(str, paths)]
+        process = subprocess.Popen(
+            [*argv, "--wait", "--no-progress"],
+            env=self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            match = QUEUED_LINE.search(line)
+            if match is not None:
+                self.waiters.append(process)
+                return match.group(2), process
+        _, err = process.communicate(timeout=60)
+        raise AssertionError(f"graph-service ingest --wait queued nothing: {err}")
+
+    @staticmethod
+    def waited_counts(process: subprocess.Popen[str], *, timeout_s: float) -> dict[str, int]:
+        """The counts of the `done:` line of a `submit_waiting` process."""
+        out, err = process.communicate(timeout=timeout_s)
+        if process.returncode != 0:
+            raise AssertionError(f"graph-service ingest --wait failed: {err}")
+        line = next(x for x in out.splitlines() if x.startswith("done:"))
         pairs = (item.split("=") for item in line.removeprefix("done:").split())
         return {key: int(value) for key, value in pairs}
 

@@ -255,7 +255,8 @@ def test_redis_restart_loses_no_queued_batch(fault: FaultServices) -> None:
     assert config == {"appendonly": "yes"}, f"private Redis appendonly: {config}"
     world, sources, records = make_world(fault.root, seed=104, tag="redisdown")
     fault.start_worker("redis-restart")
-    run_id, _ = fault.submit(world)
+    # Submitted with --wait: the command waiting for the run outlives the restart too.
+    run_id, waiting = fault.submit_waiting(world)
     fault.wait_for(run_id, done_chunks=3, timeout_s=120)
     queued = fault.broker_state()
     stopping = time.monotonic()
@@ -291,6 +292,9 @@ def test_redis_restart_loses_no_queued_batch(fault: FaultServices) -> None:
     # twice, so none of its records is counted as a duplicate of itself.
     assert log_count(fault, "redis-restart", "Retrying message") == 0
     assert done.get("duplicate") == 0, f"run counts: {done}"
+    printed = fault.waited_counts(waiting, timeout_s=60)
+    assert printed == {k: done.get(k, 0) for k in printed}, (printed, done)
+    assert set(printed) == {"accepted", "rejected", "duplicate", "suppressed"}
 
 
 def test_redis_down_longer_than_the_client_retries_loses_no_batch(fault: FaultServices) -> None:
