@@ -104,6 +104,7 @@ def retry_command(
 ) -> None:
     """Queue records again as a new ingest run; those still bad come back here."""
     from graph_service.worker import build_ingest
+    from ingest.broker import patient_redis
     from ingest.submit import wait_for_run
 
     _one_of(ids=qids, all=retry_all)
@@ -124,7 +125,9 @@ def retry_command(
     )
     click.echo(f"queued as run {run_id}")
     if wait:
-        counts = wait_for_run(redis, run_id, timeout_s=settings.ingest_wait_timeout_s)
+        # As `graph-service ingest --wait`: the wait rides out a Redis restart.
+        patient = patient_redis(settings.redis_url)
+        counts = wait_for_run(patient, run_id, timeout_s=settings.ingest_wait_timeout_s)
         click.echo("done: " + " ".join(f"{k}={counts.get(k, 0)}" for k in OUTCOMES))
 
 
