@@ -43,8 +43,9 @@ __all__ = [
 # Properties that record when or in which ingest run something was written; the same
 # content written at another time differs only in these.
 VOLATILE_PROPERTIES: Mapping[str, frozenset[str]] = {
-    # first_batch / last_batch: ids of the ingest runs that created / last rewrote a record.
-    "SourceRecord": frozenset({"first_batch", "last_batch"}),
+    # first_batch / last_batch: ids of the ingest runs that created / last rewrote a record;
+    # last_chunk: the chunk that last rewrote it.
+    "SourceRecord": frozenset({"first_batch", "last_batch", "last_chunk"}),
     # first_seen / touched_at: clock times of the first and latest link to the identifier.
     "Identifier": frozenset({"first_seen", "touched_at"}),
     # created_at / updated_at: clock times of the person's creation and latest re-resolution.
@@ -173,7 +174,7 @@ def graph_group() -> None:
 @click.option(
     "--include-volatile",
     is_flag=True,
-    help="Also hash write times and run ids (touched_at, last_batch, ...).",
+    help="Also hash write times and run ids (touched_at, last_batch, last_chunk, ...).",
 )
 @click.pass_context
 @clear_errors

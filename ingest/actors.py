@@ -47,7 +47,9 @@ def process_chunk(deps: IngestDeps, chunk_id: str) -> dict[str, int] | None:
     parsed = parse_chunk(lines, deps.resolver.phone_regions)
     counts = {"accepted": 0, "duplicate": 0, "suppressed": 0, "rejected": len(parsed.rejections)}
     if parsed.rows:
-        outcome = store_and_resolve(deps.graph, parsed.rows, deps.resolver, batch_id=run_id)
+        outcome = store_and_resolve(
+            deps.graph, parsed.rows, deps.resolver, batch_id=run_id, chunk_id=chunk_id
+        )
         counts.update(
             accepted=outcome.accepted, duplicate=outcome.duplicate, suppressed=outcome.suppressed
         )

@@ -145,12 +145,26 @@ def store_and_resolve(
     config: ResolverConfig,
     *,
     batch_id: str,
+    chunk_id: str | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> ChunkOutcome:
-    """Store a chunk of parsed rows and resolve its identity records, atomically."""
+    """Store a chunk of parsed rows and resolve its identity records, atomically.
+
+    `chunk_id` names the delivery: a second delivery of a chunk whose transaction had
+    committed counts its records as the first did (identity/upsert_records, 'redone')."""
     prepared = prepare(rows, config)
     now = clock().isoformat()
-    return graph.write_transaction(lambda tx: _store(tx, prepared, config, batch_id, now))
+    delivery = Delivery(batch_id=batch_id, chunk_id=chunk_id, now=now)
+    return graph.write_transaction(lambda tx: _store(tx, prepared, config, delivery))
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Which run and chunk a store writes for, and when."""
+
+    batch_id: str
+    chunk_id: str | None
+    now: str
 
 
 # upsert_records statuses of versions that were written ('duplicate' and 'stale' were not).
@@ -176,8 +190,9 @@ def _version(item: Prepared) -> tuple[datetime, str]:
 
 
 def _store(
-    tx: GraphTx, prepared: list[Prepared], config: ResolverConfig, batch_id: str, now: str
+    tx: GraphTx, prepared: list[Prepared], config: ResolverConfig, delivery: Delivery
 ) -> ChunkOutcome:
+    now = delivery.now
     outcome = ChunkOutcome()
     hashes = sorted({h for p in prepared for h in p.hashes})
     suppressed = {row["hash"] for row in tx.run("identity/suppressed", hashes=hashes)}
@@ -191,11 +206,18 @@ def _store(
     if not kept:
         return outcome
     kept, superseded = newest_versions(kept)
-    statuses = tx.run("identity/upsert_records", records=[p.row for p in kept], batch_id=batch_id)
+    statuses = tx.run(
+        "identity/upsert_records",
+        records=[p.row for p in kept],
+        batch_id=delivery.batch_id,
+        chunk_id=delivery.chunk_id,
+    )
     changed_keys = {f"{s['source']}|{s['source_id']}" for s in statuses if s["status"] in _WRITTEN}
     new_keys = {f"{s['source']}|{s['source_id']}" for s in statuses if s["status"] == "created"}
-    outcome.duplicate = len(kept) - len(changed_keys) + superseded
-    outcome.accepted = len(changed_keys)
+    # Redone: written by this chunk's earlier, committed delivery; nothing left to do.
+    redone = sum(1 for s in statuses if s["status"] == "redone")
+    outcome.duplicate = len(kept) - len(changed_keys) - redone + superseded
+    outcome.accepted = len(changed_keys) + redone
     changed = [p for p in kept if p.key in changed_keys]
     if changed:
         profiles = [p.profile for p in changed if p.profile is not None]

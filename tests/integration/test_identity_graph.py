@@ -126,6 +126,23 @@ def test_replay_is_duplicate_and_changes_nothing(
     assert person_of(graph, "crm", unique_id) == before
 
 
+def test_a_second_delivery_of_a_committed_chunk_counts_as_the_first(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    """A chunk delivered again after its transaction committed (its worker died before the
+    chunk was marked done) is not a duplicate of itself; another chunk's replay is."""
+    fresh = contact("crm", unique_id, emails=[f"cy.{unique_id}@example.org"])
+    seen = contact("crm", f"{unique_id}-seen", emails=[f"cy2.{unique_id}@example.org"])
+    ingest(graph, config, seen)  # stored by an earlier run: a true duplicate below
+    rows = parse_chunk([RawLine("test", i, json.dumps(r)) for i, r in enumerate([fresh, seen])])
+    chunk = f"{unique_id}-chunk"
+    counts = []
+    for chunk_id in (chunk, chunk, f"{chunk}-other"):
+        outcome = store_and_resolve(graph, rows.rows, config, batch_id="run", chunk_id=chunk_id)
+        counts.append((outcome.accepted, outcome.duplicate))
+    assert counts == [(1, 1), (1, 1), (0, 2)]
+
+
 def stored_title(graph: GraphClient, source_id: str) -> tuple[str, str]:
     """The stored version's title and its person's golden title."""
     rows = graph.run_text(
