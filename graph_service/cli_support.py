@@ -36,7 +36,7 @@ def clear_errors(func: F) -> F:
         except AuthError as exc:
             message = (
                 f"Neo4j refused the credentials (GRAPH_NEO4J_USER, GRAPH_NEO4J_PASSWORD): "
-                f"{_first_line(exc)}"
+                f"{_one_line(exc)}"
             )
         click.echo(f"error: {message}", err=True)
         sys.exit(2)
@@ -47,12 +47,12 @@ def clear_errors(func: F) -> F:
 def unreachable(service: str, setting: str, command: str, exc: BaseException) -> str:
     """One line for a service a command could not reach: where it looked, why, what to do."""
     return (
-        f"{service} cannot be reached ({setting}): {_first_line(exc)}; start it with "
+        f"{service} cannot be reached ({setting}): {_one_line(exc)}; start it with "
         f"`graph-service {command} start`, or point {setting} at a running one"
     )
 
 
-def _first_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException) -> str:
     # neo4j's messages span lines (the address, then the reason); keep them on one.
     return " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
 
