@@ -10,6 +10,11 @@ nodes (ids under a bench prefix) are created, embedded by `embed_pending` (read,
 write, vector index), timed, and removed again.
 
 Run: `.venv/bin/python -m bench.ingest.embeddings --texts 20000 [--graph]`
+
+On a machine without the generator's inputs (the GPU machine), `--texts-file` reads the
+texts from a JSON list written here, and `--reference-vectors` adds each run's cosine to
+fp32 vectors of the first texts encoded elsewhere by the plain model (`--write-reference`
+makes that file): docs/embeddings.md, "GPU".
 """
 
 from __future__ import annotations
@@ -182,9 +187,11 @@ def compare_backends(
     runs: Sequence[Run] | None = None,
     repeats: int = 1,
     threads: int = 0,
+    exact: np.ndarray[Any, Any] | None = None,
 ) -> dict[str, Any]:
     """The plain peer, then each run of ours, on `texts`, each in its own process: texts/s,
-    ratio to plain, cosine to the plain vectors, peak RSS. Used by bench.ingest.run too."""
+    ratio to plain, cosine to the plain vectors, peak RSS. Used by bench.ingest.run too.
+    `exact`: reference vectors of the first texts; each run's cosine to them is added."""
     runs = [RUNS[name] for name in DEFAULT_RUNS] if runs is None else runs
     WORK.mkdir(parents=True, exist_ok=True)
     texts_file = WORK / f"texts-{len(texts)}.json"
@@ -193,6 +200,8 @@ def compare_backends(
     plain = _in_child(measure, None, str(texts_file), str(reference_file), repeats, threads)
     print(f"{'plain encode':>20}       {plain['texts_per_s']:>8.1f} texts/s", flush=True)
     reference = np.load(reference_file)
+    if exact is not None:
+        plain.update(_exact_cosines(reference, exact))
     results = []
     for run in runs:
         if run.backend == "onnx" and (missing := onnx_missing()):
@@ -205,7 +214,10 @@ def compare_backends(
         result["cpu_ratio_to_plain"] = round(
             result["texts_per_cpu_s"] / plain["texts_per_cpu_s"], 2
         )
-        result.update(cosines(np.load(vectors_file), reference))
+        vectors = np.load(vectors_file)
+        result.update(cosines(vectors, reference))
+        if exact is not None:
+            result.update(_exact_cosines(vectors, exact))
         results.append({**asdict(run), **result})
         print(_line(run.name, run.batch_size, result), flush=True)
     return {
@@ -220,12 +232,38 @@ def compare_backends(
     }
 
 
+def _exact_cosines(vectors: np.ndarray[Any, Any], exact: np.ndarray[Any, Any]) -> dict[str, float]:
+    """Cosine of the first rows to reference vectors made elsewhere (`--write-reference`)."""
+    found = cosines(vectors[: len(exact)], exact)
+    return {f"exact_{key}": value for key, value in found.items()} | {"exact_texts": len(exact)}
+
+
+def _exact_text(result: dict[str, Any]) -> str:
+    if "exact_cosine_min" not in result:
+        return ""
+    return f"exact cos min {result['exact_cosine_min']:.4f}  "
+
+
+def write_reference(texts: Sequence[str], path: Path) -> None:
+    """fp32 vectors of `texts` by the plain model on this machine's CPU, one row per text
+    (equal texts encoded once: the reference of a text does not depend on its neighbours)."""
+    from sentence_transformers import SentenceTransformer
+
+    from ingest.text_similarity import bundled_model_path
+
+    unique = list(dict.fromkeys(texts))
+    model = SentenceTransformer(bundled_model_path(), device="cpu")
+    vectors = np.asarray(model.encode(unique), dtype=np.float32)
+    row_of = {text: row for row, text in enumerate(unique)}
+    np.save(path, vectors[[row_of[text] for text in texts]])
+
+
 def _line(name: str, batch_size: int, result: dict[str, Any]) -> str:
     return (
         f"{name:>20} bs{batch_size:<4} {result['texts_per_s']:>8.1f} texts/s  "
         f"x{result['ratio_to_plain']:<5} (cpu x{result['cpu_ratio_to_plain']:<5}) "
         f"cos min {result['cosine_min']:.4f} "
-        f"mean {result['cosine_mean']:.5f}  rss {result['peak_rss_mb']} MB  "
+        f"mean {result['cosine_mean']:.5f}  {_exact_text(result)}rss {result['peak_rss_mb']} MB  "
         f"load {result['loadavg_1m_before']}"
     )
 
@@ -281,6 +319,7 @@ def machine() -> dict[str, Any]:
         "cpu": _cpu_model(),
         "native_bf16": sorted(read_cpu_flags() & BF16_CPU_FLAGS),
         "cuda": torch.cuda.is_available(),
+        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         "python": platform.python_version(),
         "torch": torch.__version__,
         "sentence_transformers": sentence_transformers.__version__,
@@ -308,14 +347,26 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=0, help="torch threads, peer too")
     parser.add_argument("--graph", action="store_true", help="also embed_pending on Neo4j")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--texts-file", type=Path, help="JSON list of texts (not generated)")
+    parser.add_argument("--reference-vectors", type=Path, help="exact vectors of first texts")
+    parser.add_argument("--write-reference", type=int, metavar="N", help="write them, stop")
     args = parser.parse_args(argv)
-    texts = conversation_texts(args.texts)
+    texts = (
+        json.loads(args.texts_file.read_text(encoding="utf-8"))[: args.texts]
+        if args.texts_file
+        else conversation_texts(args.texts)
+    )
+    if args.write_reference:
+        write_reference(texts[: args.write_reference], args.out)
+        print(f"wrote {args.out}")
+        return
+    exact = np.load(args.reference_vectors) if args.reference_vectors else None
     runs = [replace(RUNS[name], batch_size=size) for name in args.runs for size in args.batch_sizes]
     report: dict[str, Any] = {
         "benchmark": "conversation embeddings",
         "machine": machine(),
         "seed": SEED,
-        **compare_backends(texts, runs, args.repeats, args.threads),
+        **compare_backends(texts, runs, args.repeats, args.threads, exact),
     }
     if args.graph:
         report["graph"] = _in_child(bench_graph, str(WORK / f"texts-{len(texts)}.json"))
