@@ -106,12 +106,14 @@ class Settings(BaseSettings):
     embedding_device: str | None = None
     # Conversation embeddings written by the workers after each chunk (docs/embeddings.md):
     # backend (auto: fp16 on CUDA, bf16 on CPUs with native bf16, else fp32), texts per
-    # model batch, torch threads per process (0: torch's default, one per core; 1 by
-    # default because workers scale by processes and share the host with Neo4j, where
-    # torch's default oversubscribes the cores: docs/embeddings.md, "Threads").
+    # model batch (0: 64 on a CPU, 256 on CUDA, where encoding is host-bound and small
+    # batches leave the GPU waiting: docs/embeddings.md, "GPU"), torch threads per
+    # process (0: torch's default, one per core; 1 by default because workers scale by
+    # processes and share the host with Neo4j, where torch's default oversubscribes the
+    # cores: docs/embeddings.md, "Threads").
     conversation_embeddings: bool = True
     embedding_backend: EmbeddingBackend = EmbeddingBackend.AUTO
-    embedding_batch_size: int = Field(default=64, ge=1, le=4096)
+    embedding_batch_size: int = Field(default=0, ge=0, le=4096)
     embedding_threads: int = Field(default=1, ge=0, le=256)
     # Local Neo4j server (graph-service neo4j start): version, ports and memory.
     neo4j_version: str = "5.26.19"

@@ -55,7 +55,8 @@ class Run:
     backend: str
     dedupe: bool = False
     threads: int = 0
-    batch_size: int = 64
+    # 0: the workers' default for the device (ingest.embeddings.default_batch_size).
+    batch_size: int = 0
 
 
 # Configurations measured by default; `auto+dedupe` is what the workers run.
@@ -66,6 +67,7 @@ RUNS = {
     "torch-fp16": Run("torch-fp16", "torch-fp16"),
     "onnx": Run("onnx", "onnx"),
     "torch-bf16-1thread": Run("torch-bf16-1thread", "torch-bf16", threads=1),
+    "auto": Run("auto", "auto"),
     "auto+dedupe": Run("auto+dedupe", "auto", dedupe=True),
 }
 DEFAULT_RUNS = ("torch", "torch-bf16", "torch-int8", "onnx", "auto+dedupe")
@@ -113,12 +115,19 @@ def _plain_encoder() -> Callable[[list[str]], Any]:
 
 def _our_encoder(run: Run) -> Callable[[list[str]], Any]:
     from graph_service.settings import EmbeddingBackend
-    from ingest.embeddings import Embedder, EmbedderConfig, resolve_backend, resolve_device
+    from ingest.embeddings import (
+        Embedder,
+        EmbedderConfig,
+        default_batch_size,
+        resolve_backend,
+        resolve_device,
+    )
 
     device = resolve_device(None)
     backend = resolve_backend(EmbeddingBackend(run.backend), device)
+    batch_size = run.batch_size or default_batch_size(device)
     config = EmbedderConfig(
-        model="", device=device, backend=backend, batch_size=run.batch_size, threads=run.threads
+        model="", device=device, backend=backend, batch_size=batch_size, threads=run.threads
     )
     return Embedder.load(config, dedupe=run.dedupe).encode
 
@@ -260,7 +269,7 @@ def write_reference(texts: Sequence[str], path: Path) -> None:
 
 def _line(name: str, batch_size: int, result: dict[str, Any]) -> str:
     return (
-        f"{name:>20} bs{batch_size:<4} {result['texts_per_s']:>8.1f} texts/s  "
+        f"{name:>20} bs{batch_size or 'dev':<4} {result['texts_per_s']:>8.1f} texts/s  "
         f"x{result['ratio_to_plain']:<5} (cpu x{result['cpu_ratio_to_plain']:<5}) "
         f"cos min {result['cosine_min']:.4f} "
         f"mean {result['cosine_mean']:.5f}  {_exact_text(result)}rss {result['peak_rss_mb']} MB  "
@@ -342,7 +351,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--texts", type=int, default=20_000)
     parser.add_argument("--runs", nargs="+", choices=sorted(RUNS), default=list(DEFAULT_RUNS))
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[64])
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[0], help="0: device's")
     parser.add_argument("--repeats", type=int, default=1, help="timed encodes; best counts")
     parser.add_argument("--threads", type=int, default=0, help="torch threads, peer too")
     parser.add_argument("--graph", action="store_true", help="also embed_pending on Neo4j")

@@ -95,6 +95,12 @@ def test_config_from_settings() -> None:
     )
 
 
+@pytest.mark.parametrize(("device", "expected"), [("cpu", 64), ("cuda", 256), ("cuda:1", 256)])
+def test_batch_size_left_at_zero_follows_the_device(device: str, expected: int) -> None:
+    settings = Settings(embedding_device=device, embedding_backend="torch")
+    assert EmbedderConfig.from_settings(settings).batch_size == expected
+
+
 def test_bad_backend_setting_names_the_field() -> None:
     with pytest.raises(ValueError, match="embedding_backend"):
         Settings(embedding_backend="tensorrt")
