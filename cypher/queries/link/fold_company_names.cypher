@@ -4,7 +4,8 @@
 // deleted. Moved relationships are marked `via_name`, so they can move back should a second
 // domain company of the name appear (link/unfold_company_names). The name-only node is
 // write-locked before its relationships are read, so a chunk linking to it concurrently
-// commits first (and its relationship moves too).
+// commits first (and its relationship moves too). Each relationship is re-created with
+// its own type (`$(type(r))`: dynamic types in CREATE, new in Neo4j 5.26).
 // params: $keys :: LIST<STRING> (keys of domain companies)
 // returns: folded :: INTEGER
 UNWIND $keys AS key
@@ -17,20 +18,8 @@ WITH DISTINCT d, n
 SET n.folding = true
 WITH d, n
 CALL (d, n) {
-  MATCH (x)-[r:FOR_COMPANY]->(n)
-  CREATE (x)-[m:FOR_COMPANY]->(d)
-  SET m = properties(r), m.via_name = d.name_key
-  DELETE r
-}
-CALL (d, n) {
-  MATCH (x)-[r:MENTIONS]->(n)
-  CREATE (x)-[m:MENTIONS]->(d)
-  SET m = properties(r), m.via_name = d.name_key
-  DELETE r
-}
-CALL (d, n) {
-  MATCH (x)-[r:WORKS_AT]->(n)
-  CREATE (x)-[m:WORKS_AT]->(d)
+  MATCH (x)-[r:FOR_COMPANY|MENTIONS|WORKS_AT]->(n)
+  CREATE (x)-[m:$(type(r))]->(d)
   SET m = properties(r), m.via_name = d.name_key
   DELETE r
 }

@@ -1,7 +1,8 @@
 // Undoes name matching once a company name turns out ambiguous: when the given domain
 // companies share their name with another domain company, the relationships that reached
 // them by name alone (marked `via_name`) move back to a name-only company of that name,
-// created if need be. Every domain company of the name is then marked
+// created if need be, each re-created with its own type (`$(type(r))`: dynamic types in
+// CREATE, new in Neo4j 5.26). Every domain company of the name is then marked
 // `name_ambiguous`: nothing reaches it by name any more (link/company_domains and
 // link/fold_company_names ask for exactly one), so it is not searched again.
 // params: $keys :: LIST<STRING> (keys of domain companies)
@@ -25,27 +26,11 @@ ON CREATE SET n.name_key = name_key, n.name = homes[0].name
 WITH n, name_key, reached
 UNWIND reached AS o
 CALL (o, n, name_key) {
-  MATCH (x)-[r:FOR_COMPANY {via_name: name_key}]->(o)
-  CREATE (x)-[m:FOR_COMPANY]->(n)
+  MATCH (x)-[r:FOR_COMPANY|MENTIONS|WORKS_AT {via_name: name_key}]->(o)
+  CREATE (x)-[m:$(type(r))]->(n)
   SET m = properties(r)
   REMOVE m.via_name
   DELETE r
-  RETURN count(m) AS deals
+  RETURN count(m) AS moved
 }
-CALL (o, n, name_key) {
-  MATCH (x)-[r:MENTIONS {via_name: name_key}]->(o)
-  CREATE (x)-[m:MENTIONS]->(n)
-  SET m = properties(r)
-  REMOVE m.via_name
-  DELETE r
-  RETURN count(m) AS mentions
-}
-CALL (o, n, name_key) {
-  MATCH (x)-[r:WORKS_AT {via_name: name_key}]->(o)
-  CREATE (x)-[m:WORKS_AT]->(n)
-  SET m = properties(r)
-  REMOVE m.via_name
-  DELETE r
-  RETURN count(m) AS jobs
-}
-RETURN coalesce(sum(deals + mentions + jobs), 0) AS unfolded
+RETURN coalesce(sum(moved), 0) AS unfolded
