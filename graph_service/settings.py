@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     max_block_size: int = Field(default=60, ge=2, le=10_000)
     # Sentence-embedding similarity of bios in matching (workers load the model once);
     # model: a name or local path, empty for the bundled all-MiniLM-L6-v2; device: cpu,
-    # cuda, ... (empty: CUDA when present).
+    # cuda, ... (empty or auto: CUDA when present).
     semantic_matching: bool = True
     embedding_model: str = ""
     embedding_device: str | None = None
