@@ -34,7 +34,7 @@ EMBEDDING_DIMENSIONS = 384
 PENDING_BATCH = 1000
 # Texts per model batch when GRAPH_EMBEDDING_BATCH_SIZE is 0, by device kind. On an H100
 # encoding is bound by the host (tokenising, one copy back per batch): 64 gave 1.3-1.46x
-# the plain encode, 256 gave 2.0-2.7x, 1024 hardly more (docs/embeddings.md, "GPU").
+# the plain encode, 256 gave 1.9-3.2x, 1024 hardly more (docs/embeddings.md, "GPU").
 CPU_BATCH_SIZE = 64
 CUDA_BATCH_SIZE = 256
 # CPU flags of native bf16 arithmetic; without them bf16 is emulated and slower than fp32.

@@ -237,9 +237,7 @@ class FaultServices:
         )
         if done.returncode != 0:
             raise AssertionError(f"graph-service ingest --wait failed: {done.stderr}")
-        line = next(x for x in done.stdout.splitlines() if x.startswith("done:"))
-        pairs = (item.split("=") for item in line.removeprefix("done:").split())
-        return {key: int(value) for key, value in pairs}
+        return done_counts(done.stdout)
 
     def submit_waiting(self, *paths: Path) -> tuple[str, subprocess.Popen[str]]:
         """`graph-service ingest PATHS --wait` left running: the run id once it is queued,
@@ -267,9 +265,7 @@ class FaultServices:
         out, err = process.communicate(timeout=timeout_s)
         if process.returncode != 0:
             raise AssertionError(f"graph-service ingest --wait failed: {err}")
-        line = next(x for x in out.splitlines() if x.startswith("done:"))
-        pairs = (item.split("=") for item in line.removeprefix("done:").split())
-        return {key: int(value) for key, value in pairs}
+        return done_counts(out)
 
     # -- run state -----------------------------------------------------------------------
 
@@ -390,3 +386,10 @@ def world_sources(world: Path) -> list[str]:
             if text.strip():
                 sources.add(json.loads(text)["source"])
     return sorted(sources)
+
+
+def done_counts(output: str) -> dict[str, int]:
+    """The counts of the `done: accepted=N ...` line `graph-service ingest --wait` prints."""
+    line = next(x for x in output.splitlines() if x.startswith("done:"))
+    pairs = (item.split("=") for item in line.removeprefix("done:").split())
+    return {key: int(value) for key, value in pairs}

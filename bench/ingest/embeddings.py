@@ -254,17 +254,13 @@ def _exact_text(result: dict[str, Any]) -> str:
 
 
 def write_reference(texts: Sequence[str], path: Path) -> None:
-    """fp32 vectors of `texts` by the plain model on this machine's CPU, one row per text
+    """fp32 vectors of `texts` by the bundled model on this machine's CPU, one row per text
     (equal texts encoded once: the reference of a text does not depend on its neighbours)."""
-    from sentence_transformers import SentenceTransformer
+    from graph_service.settings import EmbeddingBackend
+    from ingest.embeddings import Embedder, EmbedderConfig
 
-    from ingest.text_similarity import bundled_model_path
-
-    unique = list(dict.fromkeys(texts))
-    model = SentenceTransformer(bundled_model_path(), device="cpu")
-    vectors = np.asarray(model.encode(unique), dtype=np.float32)
-    row_of = {text: row for row, text in enumerate(unique)}
-    np.save(path, vectors[[row_of[text] for text in texts]])
+    config = EmbedderConfig(model="", device="cpu", backend=EmbeddingBackend.TORCH)
+    np.save(path, Embedder.load(config, dedupe=True).encode(texts))
 
 
 def _line(name: str, batch_size: int, result: dict[str, Any]) -> str:
