@@ -22,7 +22,9 @@ life. Consequences worth knowing:
   about +4.5 bits: households share it, and they share family names too.
 * Company and title each give about +5 bits when equal and -4 when different (the CRM
   keeps a stale employer, hence not more). Social bios of the form "Title at Company"
-  fill both (see `identity.profile`).
+  fill both (see `identity.profile`). A record without an employer is also matched on
+  the domain of its work mailbox (only when that agrees: many domains are not their
+  company's name).
 * Usernames (email local parts and handles) count when equal (+13), or when they carry the
   same digit run, by length: 4+ digits +8.5, 3 digits +5, 2 digits +4 ("their number" is
   reused across mailboxes and handles, but short numbers collide).
@@ -253,6 +255,19 @@ def _address_level(a: Profile, b: Profile) -> str | None:
     return None
 
 
+def _company_level(a: Profile, b: Profile) -> str | None:
+    """Stated employers compare either way; an employer read from the other record's work
+    mailbox only agrees (support's susan@riverside-security.com meets LinkedIn's Riverside
+    Security), because many domains are not their company's name."""
+    if a.company and b.company:
+        return "exact" if a.company == b.company else "different"
+    if (a.company and a.company in b.work_companies) or (
+        b.company and b.company in a.work_companies
+    ):
+        return "exact"
+    return None
+
+
 def _both_equal(a: str, b: str) -> bool:
     return bool(a) and a == b
 
@@ -278,7 +293,7 @@ def compare(a: Profile, b: Profile, semantic: TextSimilarity | None = None) -> d
         "name": name_level(a, b),
         "birth_date": _equal_level(a.birth_date, b.birth_date),
         "address": _address_level(a, b),
-        "company": _equal_level(a.company, b.company),
+        "company": _company_level(a, b),
         "title": _equal_level(a.title, b.title),
         "username": username_level(a, b),
         "bio": _bio_level(a.bio, b.bio, semantic),

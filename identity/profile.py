@@ -75,6 +75,10 @@ class Profile:
     mobiles: tuple[str, ...] = ()
     # Email keys (a subset of `strong`) at free consumer providers: personal mailboxes.
     personal_emails: tuple[str, ...] = ()
+    # Employers named by the domains of work mailboxes, as company keys
+    # (susan.king@riverside-security.com -> "riverside security"). A domain need not be its
+    # company's name (ibm.com), so matching counts these only when they agree.
+    work_companies: tuple[str, ...] = ()
 
     @property
     def has_name(self) -> bool:
@@ -93,7 +97,7 @@ class Profile:
     @classmethod
     def from_json(cls, text: str) -> Profile:
         data = json.loads(text)
-        for name in ("strong", "role", "usernames", "mobiles", "personal_emails"):
+        for name in ("strong", "role", "usernames", "mobiles", "personal_emails", "work_companies"):
             data[name] = tuple(data.get(name, ()))
         data["warnings"] = tuple(FieldWarning(**w) for w in data["warnings"])
         return cls(**data)
@@ -117,6 +121,7 @@ class _Builder:
     usernames: list[str] = field(default_factory=list)
     mobiles: list[str] = field(default_factory=list)
     personal_emails: list[str] = field(default_factory=list)
+    work_companies: list[str] = field(default_factory=list)
     warnings: list[FieldWarning] = field(default_factory=list)
 
     def warn(self, path: str, reason: str) -> None:
@@ -133,10 +138,13 @@ class _Builder:
             return
         key = f"email:{result.canonical}"
         self.add(self.role if result.is_role else self.strong, key)
-        if _is_personal_mailbox(result.is_freemail, result.domain or "") and not result.is_role:
+        if result.is_role:
+            return
+        if _is_personal_mailbox(result.is_freemail, result.domain or ""):
             self.add(self.personal_emails, key)
-        if not result.is_role:
-            self.username(result.canonical.split("@", 1)[0])
+        elif result.domain:
+            self.add(self.work_companies, _domain_company(result.domain))
+        self.username(result.canonical.split("@", 1)[0])
 
     def phone(self, path: str, raw: str) -> None:
         text = raw.strip()
@@ -192,7 +200,12 @@ def _work(record: dict[str, Any]) -> str:
     if company.get("name"):
         return company_key(company["name"])
     domain = normalize_domain(company["domain"]) if company.get("domain") else None
-    return company_key(domain.split(".", 1)[0].replace("-", " ")) if domain else ""
+    return _domain_company(domain) if domain else ""
+
+
+def _domain_company(domain: str) -> str:
+    """The company key a domain's first label reads as ("eastfield education")."""
+    return company_key(domain.split(".", 1)[0].replace("-", " "))
 
 
 def _bio_work(bio: str) -> tuple[str, str]:
@@ -300,6 +313,7 @@ def build_profile(
         warnings=tuple(builder.warnings),
         mobiles=tuple(sorted(builder.mobiles)),
         personal_emails=tuple(sorted(builder.personal_emails)),
+        work_companies=tuple(sorted(c for c in builder.work_companies if c)),
     )
 
 

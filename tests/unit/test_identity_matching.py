@@ -116,3 +116,22 @@ def test_profile_round_trips_through_json_with_new_fields() -> None:
     assert p.mobiles == ("phone:+447911123456",)
     assert p.personal_emails == ("email:ada99@gmail.com",)
     assert Profile.from_json(p.to_json()) == p
+
+
+def test_work_mailbox_domain_agrees_with_a_stated_employer_but_never_disagrees() -> None:
+    support = profile("1", source="support", full_name="Susan King",
+                      emails=["susan.king7166@riverside-security.com", "sk@gmail.com",
+                              "info@riverside-security.com"])  # fmt: skip
+    assert support.work_companies == ("riverside security",)  # not gmail, not a role address
+    linkedin = build_profile({"kind": "social_profile", "source": "linkedin", "source_id": "2",
+                              "platform": "linkedin", "handle": "susan-king-1026",
+                              "given_name": "Susan", "family_name": "King",
+                              "company": {"name": "Riverside Security Ltd"}})  # fmt: skip
+    moved = profile("3", given_name="Susan", family_name="King", company={"name": "IBM"})
+    weights = Weights()
+    assert compare(support, linkedin)["company"] == "exact"
+    assert score_pair(support, linkedin, weights).total >= weights.threshold
+    assert "company" not in compare(support, moved)  # ibm.com or a former employer: no evidence
+    colleague = profile("4", full_name="Susan King", emails=["s.king@riverside-security.com"])
+    assert "company" not in compare(support, colleague)  # two mailboxes: only names decide
+    assert Profile.from_json(support.to_json()) == support
