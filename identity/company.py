@@ -10,6 +10,7 @@ form (``"AB"``) keeps it, so the key is never empty for a non-empty name.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -54,6 +55,7 @@ def _strip_legal_forms(tokens: list[str]) -> list[str]:
     return tokens
 
 
+@functools.lru_cache(maxsize=65_536)
 def company_key(name: str) -> str:
     """Fold a company name and strip its legal form, for blocking and comparison.
 
