@@ -49,6 +49,8 @@ from ingest.synthetic.seeds import (
 NEIGHBOURHOOD = 64
 # Share of friends drawn from the neighbourhood; the others are hubs anywhere in the world.
 LOCAL_FRIEND_SHARE = 0.8
+# X refuses handles longer than this (identity.handles enforces the same rule).
+X_HANDLE_MAX = 15
 
 
 class JobChange(NamedTuple):
@@ -260,13 +262,19 @@ def _add_social(rng: Random, world: World, core: PersonCore) -> None:
     first, last = core.ascii_given, core.ascii_family
     # The same digits as the personal email: people reuse "their number" everywhere.
     tag = world.email_tag(core.index)
-    core.handle_x = f"{pick(rng, (first, first[:1]))}{pick(rng, ('', '_'))}{last}{tag}"
+    core.handle_x = _x_handle(f"{pick(rng, (first, first[:1]))}{pick(rng, ('', '_'))}{last}", tag)
     core.handle_instagram = f"{first}{pick(rng, ('', '.', '_'))}{last}{tag}"
     core.handle_linkedin = f"{first}-{last}-{world.handle_tag(core.index)}"
     chances = {"x": 0.35, "instagram": 0.4, "linkedin": 0.7 if core.company is not None else 0.3}
     core.platforms = tuple(p for p, chance in chances.items() if rng.random() < chance)
     low, high = {"creator": (3, 8), "contributor": (1, 3), "lurker": (0, 0)}[core.activity]
     core.posts = {p: between(rng, low, high) for p in core.platforms}
+
+
+def _x_handle(name: str, tag: str) -> str:
+    """An X handle within X's 15 characters: people whose name and number do not fit
+    shorten the name and keep their number (jonathan_lee7833 -> jonathan_le7833)."""
+    return name[: X_HANDLE_MAX - len(tag)] + tag
 
 
 def _add_relations(rng: Random, spec: WorldSpec, core: PersonCore) -> None:

@@ -19,6 +19,7 @@ import phonenumbers
 import pytest
 from click.testing import CliRunner
 
+from identity.handles import normalize_handle
 from ingest.contract import parse_record
 from ingest.synthetic import generate_world
 from ingest.synthetic.cli import demo_group
@@ -356,6 +357,19 @@ def test_handle_variants_occur(records: list[dict[str, Any]]) -> None:
     assert any("twitter.com/" in h for h in handles) and any("x.com/" in h for h in handles)
     assert any("?" in h for h in handles) and any(h.endswith("/") for h in handles)
     assert any(h != h.lower() for h in handles)
+
+
+def test_every_handle_is_one_its_platform_accepts(records: list[dict[str, Any]]) -> None:
+    handles = [(r["platform"], r["handle"]) for r in records if r["kind"] == "social_profile"]
+    handles += [
+        (h["platform"], h["handle"])
+        for r in records
+        for ref in (r, r.get("follower", {}), r.get("followed", {}), r.get("person", {}))
+        for h in ref.get("handles", [])
+    ]
+    assert {"x", "instagram", "linkedin"} <= {platform for platform, _ in handles}
+    refused = [h for h in handles if normalize_handle(*h).canonical is None]
+    assert not refused, refused[:5]  # e.g. X handles over 15 characters
 
 
 def _names(records: list[dict[str, Any]]) -> list[str]:
