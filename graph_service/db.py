@@ -11,6 +11,7 @@ from neo4j import (
     Driver,
     GraphDatabase,
     ManagedTransaction,
+    NotificationDisabledClassification,
     Result,
 )
 
@@ -23,6 +24,10 @@ def _driver_kwargs(settings: Settings) -> dict[str, Any]:
         "auth": (settings.neo4j_user, settings.neo4j_password.get_secret_value()),
         "connection_timeout": settings.neo4j_connection_timeout_s,
         "max_transaction_retry_time": 30.0,
+        # "Property key / relationship type does not exist" is how every query greets a
+        # graph whose data has not arrived yet (no consent change, no deal): the server
+        # need not compute it, nor workers log it for every chunk.
+        "notifications_disabled_classifications": [NotificationDisabledClassification.UNRECOGNIZED],
     }
 
 

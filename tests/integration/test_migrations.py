@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from neo4j import Driver
 
 from graph_service.db import GraphClient
 from graph_service.errors import MigrationChecksumError
@@ -82,3 +83,11 @@ def test_search_indexes_are_online(graph: GraphClient) -> None:
     assert config["vector.dimensions"] == 384
     assert config["vector.similarity_function"].lower() == "cosine"
     assert all(row["state"] == "ONLINE" for row in indexes.values())
+
+
+def test_queries_about_data_not_there_yet_bring_no_notifications(neo4j_driver: Driver) -> None:
+    # A graph before its first consent change: the type and property are unknown to it.
+    query = "MATCH (:NoSuchLabelYet)-[c:NO_SUCH_TYPE_YET]->() RETURN c.no_such_property_yet"
+    summary = neo4j_driver.execute_query(query).summary
+    notes = [s.status_description for s in summary.gql_status_objects if s.is_notification]
+    assert notes == []
