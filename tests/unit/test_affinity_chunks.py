@@ -29,6 +29,7 @@ def _contact(n: int, given: str, family: str) -> dict[str, object]:
         "source_id": f"c{n}",
         "given_name": given,
         "family_name": family,
+        "company": {"name": "Acme"},
     }
 
 
@@ -47,7 +48,7 @@ def test_records_sharing_a_name_block_share_the_affinity_key() -> None:
     by_block: dict[str, set[str | None]] = {}
     for record in records:
         for block in blocking_keys(build_profile(record)):
-            if block[:2] in ("n:", "o:"):
+            if block[:2] in ("n:", "o:", "c:"):
                 by_block.setdefault(block, set()).add(affinity_key(record))
     assert by_block and all(len(keys) == 1 for keys in by_block.values())
 

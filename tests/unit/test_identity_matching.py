@@ -12,7 +12,7 @@ from identity.matching import (
     score_groups,
     score_pair,
 )
-from identity.profile import Profile, build_profile
+from identity.profile import Profile, blocking_keys, build_profile
 
 
 def profile(source_id: str, **fields: Any) -> Profile:
@@ -135,3 +135,18 @@ def test_work_mailbox_domain_agrees_with_a_stated_employer_but_never_disagrees()
     colleague = profile("4", full_name="Susan King", emails=["s.king@riverside-security.com"])
     assert "company" not in compare(support, colleague)  # two mailboxes: only names decide
     assert Profile.from_json(support.to_json()) == support
+
+
+def test_full_name_and_employer_make_a_block_that_stays_small() -> None:
+    def company_blocks(p: Profile) -> set[str]:
+        return {key for key in blocking_keys(p) if key.startswith("c:")}
+
+    crm = profile("1", given_name="Noemi", family_name="Rizzo", company={"name": "Acme GmbH"})
+    swapped = profile("2", given_name="Rizzo", family_name="Noemi",
+                      emails=["noemi.rizzo@acme.com"])  # fmt: skip
+    elsewhere = profile("3", given_name="Noemi", family_name="Rizzo", company={"name": "Initech"})
+    nameless_employer = profile("4", given_name="Noemi", emails=["nr@acme.com"])
+    assert company_blocks(crm) == {"c:noemi|rizzo|acme"}
+    assert company_blocks(crm) & company_blocks(swapped)  # names in either order, mailbox employer
+    assert not company_blocks(crm) & company_blocks(elsewhere)
+    assert company_blocks(nameless_employer) == set()  # a given name alone is too common
