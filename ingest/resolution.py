@@ -305,6 +305,7 @@ def apply_resolution(
     losers: set[str] = set()
     for members, person in zip(resolution.clusters, assignment.person_of_cluster, strict=True):
         changed = [k for k in members if k in fresh or region.person_of.get(k) != person]
+        changed += _relinked(members, set(changed), resolution)
         if not changed and person not in assignment.merged.values():
             continue
         touched.append(person)
@@ -331,6 +332,19 @@ def apply_resolution(
     tx.run("identity/refresh_person_identifiers", ids=sorted(touched))
     link_persons(tx, sorted(touched))
     return len(assignment.created), len(assignment.merged)
+
+
+def _relinked(members: Sequence[str], changed: set[str], resolution: Resolution) -> list[str]:
+    """Unchanged members whose evidence now links to a changed one. Evidence hangs on one
+    side of each link (the clustering's choice, whatever the arrival order): when a new
+    record joins a person through an older record's side, the older record's stored
+    evidence ("new", from its own arrival) must be rewritten, or no stored evidence would
+    say why the two are one person."""
+    return [
+        k
+        for k in members
+        if k not in changed and any(e.linked_to in changed for e in resolution.evidence[k])
+    ]
 
 
 def _assignment(

@@ -86,6 +86,30 @@ def test_shared_email_joins_records_with_evidence(
     assert why["shared_identifiers"][0]["identifier"] == f"email:{email}"
 
 
+@pytest.mark.parametrize("crm_first", [True, False], ids=["crm-first", "profile-first"])
+def test_stored_evidence_says_why_a_probabilistic_pair_is_one_person_in_either_order(
+    graph: GraphClient, config: ResolverConfig, unique_id: str, crm_first: bool
+) -> None:
+    family, company = surname(unique_id), {"name": f"Acme {surname(unique_id)}"}
+    crm = contact("crm", f"{unique_id}-cy", given_name="Cy", family_name=family,
+                  emails=[f"cy.{unique_id}@example.org"], company=company, title="CTO")  # fmt: skip
+    profile = contact("linkedin", f"{unique_id}-li", given_name="Cy", family_name=family,
+                      company=company, title="CTO") | {"kind": "social_profile",
+                      "platform": "linkedin", "handle": f"cy-{family.lower()}-7"}  # fmt: skip
+    for record in [crm, profile] if crm_first else [profile, crm]:
+        ingest(graph, config, record)  # one chunk each
+    keys = [f"crm|{unique_id}-cy", f"linkedin|{unique_id}-li"]
+    why = persons.explain(graph, config, *keys)
+    assert why["same_person_now"] is True
+    # Whichever record the clustering hangs the link on, the graph stores it, pointing at
+    # the other; the other is the person's first record.
+    stored = {key: why["evidence"][key]["evidence"][0] for key in keys}
+    linked = [key for key, e in stored.items() if e["rule"] == "probabilistic"]
+    assert len(linked) == 1, stored
+    (other,) = set(keys) - set(linked)
+    assert stored[linked[0]]["linked_to"] == other and stored[other]["rule"] == "new"
+
+
 @pytest.mark.parametrize("shop_first", [True, False])
 def test_a_record_citing_another_systems_id_joins_that_systems_record(
     graph: GraphClient, config: ResolverConfig, unique_id: str, shop_first: bool
