@@ -353,6 +353,20 @@ def job_change_row(record: Mapping[str, Any], persons: RolePersons) -> Row:
     }
 
 
+def employer_row(record: Mapping[str, Any], persons: RolePersons) -> Row:
+    """A contact's or profile's own person WORKS_AT the company it names, with its title,
+    as of when the source observed it: a CRM card or a LinkedIn profile says where
+    someone works, not since when nor whether they still do (job changes do)."""
+    company = company_row(record.get("company"))
+    jobs = []
+    if company is not None:
+        jobs.append(
+            {"company": company, "title": record.get("title")}
+            | {"since": None, "until": None, "current": None, "as_of": record["observed_at"]}
+        )
+    return {**_base(record), "person": one(persons, SELF_ROLE), "jobs": jobs}
+
+
 def consent_change_row(record: Mapping[str, Any], persons: RolePersons) -> Row:
     """A ConsentChange node (the history), linked from the person who stated it."""
     return {
@@ -387,6 +401,8 @@ KIND_LINKS: dict[str, KindLinks] = {
     "employee": KindLinks("link/employees", ("MEMBER_OF", "REPORTS_TO"), employee_row),
     "follow": KindLinks("link/follows", ("FOLLOWS", "CONNECTED_TO"), follow_row),
     "job_change": KindLinks("link/job_changes", ("WORKS_AT",), job_change_row),
+    "contact": KindLinks("link/job_changes", ("WORKS_AT",), employer_row),
+    "social_profile": KindLinks("link/job_changes", ("WORKS_AT",), employer_row),
     "consent_change": KindLinks("link/consent_changes", ("CHANGED_CONSENT",), consent_change_row),
 }
 # Every derived relationship type (each has a (source, source_id) index, migration V6).

@@ -105,7 +105,7 @@ def every_kind(uid: str) -> list[dict[str, Any]]:
     sku, dept, domain = f"SKU-{uid}", f"Care {uid}", f"{uid}.example"
     product = {"sku": sku, "name": "Hub"}
     return [
-        contact(uid, "crm", "ann", email(uid, "ann")),
+        contact(uid, "crm", "ann", email(uid, "ann"), company={"name": f"Crm Co {uid}"}),
         contact(uid, "shop", "bob", email(uid, "bob")),
         record(
             "employee", "hr", f"{uid}-tom", given_name="Tom", family_name=surname(uid),
@@ -192,6 +192,7 @@ def test_every_kind_links_its_persons_and_business_nodes(
         ("FOR_COMPANY", deal, acme), ("INCLUDES", deal, sku),
         ("TOUCHED_BY", ann, f"marketing|{uid}-CMP"), ("FOLLOWS", bob, ann),
         ("CONNECTED_TO", ann, tom), ("WORKS_AT", ann, acme),
+        ("WORKS_AT", ann, f"name:{company_key(f'Crm Co {uid}')}"),
         ("WORKS_AT", ann, f"name:{company_key(f'Old {uid}')}"),
         ("CHANGED_CONSENT", ann, f"marketing|{uid}-cc1"),
         ("MEMBER_OF", tom, dept), ("MEMBER_OF", ana, dept), ("REPORTS_TO", tom, ana),
@@ -211,6 +212,40 @@ def test_every_kind_links_its_persons_and_business_nodes(
     assert (row["text"], row["channel"]) == ("Loving the hub", "post")
     assert row["consent"] is False
     assert json.loads(row["why"])["email"]["source_record"] == f"marketing|{uid}-cc1"
+
+
+def test_contacts_and_profiles_say_where_their_person_works_and_follow_merges(
+    graph: GraphClient, config: ResolverConfig, unique_id: str
+) -> None:
+    uid = unique_id
+    domain = f"{uid}.example"
+    crm = contact(uid, "crm", "cy", email(uid, "cy"), title="CTO",
+                  company={"name": f"Acme {surname(uid)}", "domain": domain})  # fmt: skip
+    # No name: nothing but the later record's mailboxes says this profile is Cy's.
+    profile = record("social_profile", "linkedin", f"{uid}-li", platform="linkedin",
+                     handle=f"acme-cto-{surname(uid).lower()}", emails=[email(uid, "cy-home")],
+                     company={"name": f"Acme {surname(uid)} GmbH"},
+                     title="Chief Technology Officer")  # fmt: skip
+    ingest(graph, config, crm)
+    ingest(graph, config, profile)
+    assert person_of(graph, "crm", f"{uid}-cy") != person_of(graph, "linkedin", f"{uid}-li")
+    # A later record carrying both mailboxes makes them one person: both jobs move to it.
+    ingest(graph, config, record("contact", "shop", f"{uid}-cy",
+                                 emails=[email(uid, "cy"), email(uid, "cy-home")]))  # fmt: skip
+    cy = person_of(graph, "crm", f"{uid}-cy")
+    assert person_of(graph, "linkedin", f"{uid}-li") == cy
+    rows = graph.run_text(
+        "MATCH (p:Person)-[x:WORKS_AT]->(c:Company) WHERE x.source_id STARTS WITH $uid "
+        "RETURN p.id AS person, c.key AS company, x.title AS title, x.current AS current, "
+        "toString(x.as_of) AS as_of, x.source + '|' + x.source_id AS record ORDER BY record",
+        uid=uid,
+    )
+    assert [(r["person"], r["company"], r["title"], r["record"]) for r in rows] == [
+        (cy, f"domain:{domain}", "CTO", f"crm|{uid}-cy"),
+        # "Acme GmbH" by name alone reaches the one domain company of that name.
+        (cy, f"domain:{domain}", "Chief Technology Officer", f"linkedin|{uid}-li"),
+    ]
+    assert all(r["current"] is None and r["as_of"].startswith("2025-03-01") for r in rows)
 
 
 def test_replay_changes_nothing_and_an_update_relinks_without_doubling(

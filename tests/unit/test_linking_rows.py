@@ -159,6 +159,20 @@ def test_job_change_row_has_new_and_old_job() -> None:
     assert old["until"] == new["since"]
 
 
+def test_contact_and_profile_rows_say_where_their_own_person_works_as_of_then() -> None:
+    contact = example("contact")
+    row = build("contact", contact, {SELF_ROLE: ["p-1"]})
+    (job,) = row["jobs"]
+    assert row["person"] == "p-1" and job["company"]["key"] == "domain:nordwind-logistik.de"
+    assert (job["title"], job["as_of"]) == ("Head of Procurement", contact["observed_at"])
+    # A CRM card or profile does not say since when, nor whether it is still true.
+    assert (job["since"], job["until"], job["current"]) == (None, None, None)
+    profile = example("social_profile") | {"company": {"name": "Acme GmbH"}}
+    (job,) = build("social_profile", profile, {SELF_ROLE: ["p-2"]})["jobs"]
+    assert job["company"]["key"] == "name:acme" and job["title"] is None
+    assert build("social_profile", example("social_profile"), {SELF_ROLE: ["p-2"]})["jobs"] == []
+
+
 def test_consent_change_row() -> None:
     row = build("consent_change", example("consent_change"), {"subject": ["p-1"]})
     assert (row["person"], row["channel"], row["granted"]) == ("p-1", "email", False)
@@ -211,7 +225,7 @@ def test_first_link_deletes_nothing() -> None:
 
 def test_every_kind_with_references_is_linked() -> None:
     kinds = {"conversation", "referral", "purchase", "support_case", "deal", "campaign_touch"}
-    kinds |= {"employee", "follow", "job_change", "consent_change"}
+    kinds |= {"employee", "follow", "job_change", "consent_change", "contact", "social_profile"}
     assert set(KIND_LINKS) == kinds
     assert len(DERIVED_RELATIONSHIPS) == len(set(DERIVED_RELATIONSHIPS))
 
