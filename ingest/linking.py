@@ -34,6 +34,7 @@ from ingest.linking_rows import (
     LinkBatch,
     Target,
     build_batch,
+    derives_anything,
     needs_relink,
     resolve_roles,
 )
@@ -59,16 +60,19 @@ def link_changed(tx: GraphTx, rows: Sequence[Mapping[str, Any]], now: str) -> in
     return _relink(tx, payloads.keys(), payloads, force=True)
 
 
-def link_persons(tx: GraphTx, person_ids: Sequence[str]) -> int:
+def link_persons(
+    tx: GraphTx, person_ids: Sequence[str], known: Mapping[str, Mapping[str, Any]] | None = None
+) -> int:
     """Relink the records whose persons may have changed with `person_ids`, and refresh
     the consent state of persons whose consent changes were relinked (the caller wrote
-    the others' with their golden records, see `consent_fields`). Returns the records
+    the others' with their golden records, see `consent_fields`). `known`: decoded
+    payloads the caller holds, by record key (not read again). Returns the records
     relinked."""
     if not person_ids:
         return 0
     rows = tx.run("link/affected_records", ids=list(person_ids), kinds=sorted(KIND_LINKS))
     keys = [f"{row['source']}|{row['source_id']}" for row in rows]
-    return _relink(tx, keys, {}, force=False)
+    return _relink(tx, keys, {}, force=False, known=known or {})
 
 
 def consent_fields(tx: GraphTx, goldens: Mapping[str, str]) -> dict[str, dict[str, Any]]:
@@ -89,12 +93,20 @@ def _relink(
     payloads: Mapping[str, str],
     *,
     force: bool,
+    known: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> int:
     """Delete and rebuild the derived relationships of the records that need it."""
     targets = _targets(tx, sorted(set(keys)))
     plans = [(t, resolve_roles(t.refs, t.subject)) for t in targets]
     plans = [(t, persons) for t, persons in plans if needs_relink(t, persons, force=force)]
-    records = _payloads(tx, [t for t, _ in plans], payloads)
+    records = _payloads(tx, [t for t, _ in plans], payloads, known or {})
+    # A record never linked that derives nothing (a contact naming no employer) has
+    # nothing to write or delete: most contacts, in every chunk that touches their person.
+    plans = [
+        (t, persons)
+        for t, persons in plans
+        if t.signature is not None or derives_anything(t.kind, records[t.key])
+    ]
     batch = build_batch((t, persons, records[t.key]) for t, persons in plans)
     if plans:
         _write(tx, batch)
@@ -121,15 +133,23 @@ def _targets(tx: GraphTx, keys: Sequence[str]) -> list[Target]:
 
 
 def _payloads(
-    tx: GraphTx, targets: Sequence[Target], known: Mapping[str, str]
-) -> dict[str, dict[str, Any]]:
-    """Decoded payloads of the targets; those not at hand are read from the graph."""
-    texts = {t.key: known[t.key] for t in targets if t.key in known}
-    missing = [record_ref(t.key) for t in targets if t.key not in known]
+    tx: GraphTx,
+    targets: Sequence[Target],
+    known: Mapping[str, str],
+    decoded: Mapping[str, Mapping[str, Any]],
+) -> dict[str, Mapping[str, Any]]:
+    """Decoded payloads of the targets: `decoded` ones as they are, `known` JSON texts
+    decoded, the rest read from the graph."""
+    records: dict[str, Mapping[str, Any]] = {
+        t.key: decoded[t.key] for t in targets if t.key in decoded
+    }
+    texts = {t.key: known[t.key] for t in targets if t.key in known and t.key not in records}
+    missing = [record_ref(t.key) for t in targets if t.key not in records and t.key not in texts]
     if missing:
         for row in tx.run("link/record_payloads", records=missing):
             texts[f"{row['source']}|{row['source_id']}"] = row["payload"]
-    return {key: json.loads(text) for key, text in texts.items()}
+    records.update((key, json.loads(text)) for key, text in texts.items())
+    return records
 
 
 def _write(tx: GraphTx, batch: LinkBatch) -> None:

@@ -405,5 +405,15 @@ KIND_LINKS: dict[str, KindLinks] = {
     "social_profile": KindLinks("link/job_changes", ("WORKS_AT",), employer_row),
     "consent_change": KindLinks("link/consent_changes", ("CHANGED_CONSENT",), consent_change_row),
 }
+# Identity kinds linked only for the employer they name (see `employer_row`).
+EMPLOYER_KINDS = frozenset({"contact", "social_profile"})
+
+
+def derives_anything(kind: str, record: Mapping[str, Any]) -> bool:
+    """Whether a record of a linked kind derives any relationship: a contact or profile
+    only when it names an employer; every other kind always (its own node at least)."""
+    return kind not in EMPLOYER_KINDS or company_row(record.get("company")) is not None
+
+
 # Every derived relationship type (each has a (source, source_id) index, migration V6).
 DERIVED_RELATIONSHIPS = tuple(sorted({r for k in KIND_LINKS.values() for r in k.relationships}))

@@ -330,7 +330,7 @@ def apply_resolution(
         shared = [{"key": k, "reason": r} for k, r in sorted(resolution.shared.items())]
         tx.run("identity/mark_shared", shared=shared)
     tx.run("identity/refresh_person_identifiers", ids=sorted(touched))
-    link_persons(tx, sorted(touched))
+    link_persons(tx, sorted(touched), region.payloads)
     return len(assignment.created), len(assignment.merged)
 
 

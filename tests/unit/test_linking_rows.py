@@ -16,6 +16,7 @@ from ingest.linking_rows import (
     build_batch,
     company_row,
     department_row,
+    derives_anything,
     link_signature,
     needs_relink,
     resolve_roles,
@@ -171,6 +172,13 @@ def test_contact_and_profile_rows_say_where_their_own_person_works_as_of_then() 
     (job,) = build("social_profile", profile, {SELF_ROLE: ["p-2"]})["jobs"]
     assert job["company"]["key"] == "name:acme" and job["title"] is None
     assert build("social_profile", example("social_profile"), {SELF_ROLE: ["p-2"]})["jobs"] == []
+
+
+def test_only_contacts_and_profiles_naming_an_employer_derive_anything() -> None:
+    assert derives_anything("contact", example("contact"))
+    assert not derives_anything("social_profile", example("social_profile"))
+    assert not derives_anything("contact", {"company": {"name": "  "}})  # folds to nothing
+    assert derives_anything("referral", {})
 
 
 def test_consent_change_row() -> None:
