@@ -72,7 +72,7 @@ def link_persons(
         return 0
     rows = tx.run("link/affected_records", ids=list(person_ids), kinds=sorted(KIND_LINKS))
     keys = [f"{row['source']}|{row['source_id']}" for row in rows]
-    return _relink(tx, keys, {}, force=False, known=known or {})
+    return _relink(tx, keys, {}, force=False, known=known)
 
 
 def consent_fields(tx: GraphTx, goldens: Mapping[str, str]) -> dict[str, dict[str, Any]]:

@@ -305,7 +305,7 @@ def apply_resolution(
     losers: set[str] = set()
     for members, person in zip(resolution.clusters, assignment.person_of_cluster, strict=True):
         changed = [k for k in members if k in fresh or region.person_of.get(k) != person]
-        changed += _relinked(members, set(changed), resolution)
+        changed += _linking_to_changed(members, set(changed), resolution)
         if not changed and person not in assignment.merged.values():
             continue
         touched.append(person)
@@ -334,7 +334,9 @@ def apply_resolution(
     return len(assignment.created), len(assignment.merged)
 
 
-def _relinked(members: Sequence[str], changed: set[str], resolution: Resolution) -> list[str]:
+def _linking_to_changed(
+    members: Sequence[str], changed: set[str], resolution: Resolution
+) -> list[str]:
     """Unchanged members whose evidence now links to a changed one. Evidence hangs on one
     side of each link (the clustering's choice, whatever the arrival order): when a new
     record joins a person through an older record's side, the older record's stored

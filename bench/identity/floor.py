@@ -30,13 +30,11 @@ import platform
 import time
 import uuid
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from bench.identity.cpu import neo4j_cpu_seconds, own_cpu_seconds
+from bench.identity.cpu import own_cpu_seconds
 from bench.identity.run import (
     RESULTS,
     WIPE,
@@ -44,6 +42,7 @@ from bench.identity.run import (
     _cpus,
     _graph,
     ensure_world,
+    run_writers,
     write_chunks,
 )
 
@@ -130,17 +129,7 @@ def run_variant(world: Path, chunk_size: int, workers: int, variant: str) -> dic
     _, graph = _graph()
     graph.run_text(WIPE)
     chunk_file = write_chunks(world, chunk_size)
-    context = get_context("spawn")
-    with context.Manager() as manager, ProcessPoolExecutor(workers, mp_context=context) as pool:
-        ready = manager.Barrier(workers + 1)
-        futures = [
-            pool.submit(write_share, str(chunk_file), w, workers, variant, ready)
-            for w in range(workers)
-        ]
-        ready.wait()
-        neo4j_began = neo4j_cpu_seconds()
-        shares = [future.result() for future in futures]
-        neo4j_cpu = neo4j_cpu_seconds() - neo4j_began
+    shares, neo4j_cpu = run_writers(write_share, chunk_file, workers, variant)
     written = sum(share["written"] for share in shares)
     seconds = max(s["ended"] for s in shares) - min(s["began"] for s in shares)
     writers_cpu = sum(share["cpu_s"] for share in shares)

@@ -26,7 +26,7 @@ import platform
 import resource
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -147,23 +147,32 @@ def resolve_share(chunk_file: str, worker: int, workers: int, ready: Any) -> dic
     }
 
 
+def run_writers(
+    share: Callable[..., dict[str, Any]], chunk_file: Path, workers: int, *args: Any
+) -> tuple[list[dict[str, Any]], float]:
+    """Run `share(chunk_file, worker, workers, *args, ready)` in `workers` processes; they
+    meet at `ready` once loaded, which starts the Neo4j server's CPU count. Returns their
+    results and the server's CPU seconds while they ran."""
+    context = get_context("spawn")
+    with context.Manager() as manager, ProcessPoolExecutor(workers, mp_context=context) as pool:
+        ready = manager.Barrier(workers + 1)
+        futures = [
+            pool.submit(share, str(chunk_file), w, workers, *args, ready) for w in range(workers)
+        ]
+        ready.wait()
+        neo4j_began = neo4j_cpu_seconds()
+        shares = [future.result() for future in futures]
+        return shares, neo4j_cpu_seconds() - neo4j_began
+
+
 def run_ours(world: str, chunk_size: int, workers: int) -> dict[str, Any]:
     """Resolve the world's identity records into an emptied Neo4j with `workers` writer
     processes (as `graph-service worker` processes would), then read the clusters back."""
     _, graph = _graph()
     graph.run_text(WIPE)
     chunk_file = write_chunks(Path(world), chunk_size)
-    context = get_context("spawn")
     started = time.perf_counter()
-    with context.Manager() as manager, ProcessPoolExecutor(workers, mp_context=context) as pool:
-        ready = manager.Barrier(workers + 1)
-        futures = [
-            pool.submit(resolve_share, str(chunk_file), w, workers, ready) for w in range(workers)
-        ]
-        ready.wait()
-        neo4j_began = neo4j_cpu_seconds()
-        shares = [future.result() for future in futures]
-        neo4j_cpu = neo4j_cpu_seconds() - neo4j_began
+    shares, neo4j_cpu = run_writers(resolve_share, chunk_file, workers)
     with_startup = time.perf_counter() - started
     seconds = max(share["ended"] for share in shares) - min(share["began"] for share in shares)
     clusters = {row["key"]: row["person"] for row in graph.run_text(CLUSTERS)}
